@@ -1,0 +1,29 @@
+"""The managers' blueprint: login, alert inbox and cases, and later dashboards and editors."""
+
+from flask import Blueprint, request
+from flask_login import LoginManager, current_user
+
+from surveys.db import db
+from surveys.models import User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+login_manager = LoginManager()
+login_manager.login_view = "admin.login"
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The signed-in user, if still present."""
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+@bp.before_request
+def _guard():
+    """Every admin route needs a signed-in user, except the login page itself."""
+    if request.endpoint == "admin.login" or current_user.is_authenticated:
+        return None
+    return login_manager.unauthorized()
+
+
+from admin import alerts, auth  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,7 @@
+"""The customer blueprint: the tablet at the checkout (and, later, the phone via a QR code)."""
+
+from flask import Blueprint
+
+bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+
+from kiosk import errors, pairing, views  # noqa: E402,F401  (routes register on import)

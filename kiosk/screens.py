@@ -1,0 +1,53 @@
+"""Rendering a kiosk screen: the partial for htmx, the whole page otherwise."""
+
+import uuid
+
+from flask import g, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from kiosk import bp
+from surveys.answers import CONSENT_TEXT
+from surveys.languages import LANGUAGE_NAMES, localized, text_direction
+
+FACE_LABELS = {
+    1: _l("Very unhappy"),
+    2: _l("Unhappy"),
+    3: _l("Okay"),
+    4: _l("Happy"),
+    5: _l("Very happy"),
+}
+
+
+def render_screen(screen: str, status: int = 200, **context):
+    """The screen's partial when htmx swaps it in, else the page that includes it."""
+    template = f"kiosk/_{screen}.html"
+    language = g.get("language", "en")
+    context.update(language=language, direction=text_direction(language))
+    if request.headers.get("HX-Request-Type") == "partial":
+        body = render_template(template, **context)
+    else:
+        body = render_template("kiosk/page.html", screen_template=template, **context)
+    response = make_response(body, status)
+    response.headers["Vary"] = "HX-Request-Type, Cookie"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render_unpaired(revoked: bool):
+    """The page an unpaired or revoked browser gets instead of the survey."""
+    g.language = request.accept_languages.best_match(list(LANGUAGE_NAMES)) or "en"
+    return render_screen("unpaired", status=403, revoked=revoked)
+
+
+@bp.context_processor
+def _kiosk_template_helpers():
+    """What every kiosk template may use."""
+    return {
+        "localized": localized,
+        "language_names": LANGUAGE_NAMES,
+        "new_uuid": lambda: str(uuid.uuid4()),
+        "face_labels": FACE_LABELS,
+        "consent_text": CONSENT_TEXT,
+        "values": {},
+        "errors": None,
+    }

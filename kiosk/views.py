@@ -1,0 +1,97 @@
+"""The kiosk's screens: start (faces), follow-up, thanks."""
+
+from flask import g, request
+
+from kiosk import bp
+from kiosk.device import DEVICE_COOKIE, device_required, set_device_cookie
+from kiosk.forms import first, strict_form
+from kiosk.screens import render_screen
+from surveys.capture import (
+    Tap,
+    follow_up_questions,
+    record_follow_up,
+    record_tap,
+    response_for_device,
+    survey_for,
+)
+from surveys.db import db
+from surveys.errors import NotFound, SubmissionInvalid
+from surveys.models import Channel, FollowUp, utcnow
+
+
+@bp.get("/")
+@device_required
+def start():
+    """The start screen: how was your visit, five faces, a language switch."""
+    location = g.device.location
+    requested = request.args.get("lang")
+    g.language = requested if requested in location.languages else location.default_language
+    survey = survey_for(location.id, Channel.KIOSK)
+    if survey is None or survey.main_question is None:
+        raise NotFound()
+    response = render_screen("start", location=location, question=survey.main_question)
+    set_device_cookie(response, request.cookies[DEVICE_COOKIE])  # slide the cookie's expiry
+    return response
+
+
+@bp.post("/responses")
+@device_required
+def responses_create():
+    """Store the tap at once, then show the follow-up or the thanks."""
+    fields = strict_form()
+    g.language = _offered_language(first(fields, "language"))
+    tap = Tap(
+        response_uuid=first(fields, "response_id") or "",
+        question_id=first(fields, "question") or "",
+        rating=first(fields, "rating") or "",
+        language=first(fields, "language") or "",
+        captured_at=first(fields, "captured_at"),
+    )
+    response = record_tap(g.device, tap)
+    g.device.last_seen_at = utcnow()
+    db.session.commit()
+    return _next_screen(response)
+
+
+@bp.post("/responses/<uuid:response_id>/follow-up")
+@device_required
+def follow_up_create(response_id):
+    """Join the follow-up's answers to the response and thank the customer."""
+    fields = strict_form()
+    try:
+        response = record_follow_up(g.device, str(response_id), fields)
+    except SubmissionInvalid as invalid:
+        db.session.rollback()
+        response = response_for_device(g.device, str(response_id))
+        if response.follow_up != FollowUp.OFFERED:
+            raise
+        return _next_screen(response, status=422, errors=invalid.errors, values=fields)
+    db.session.commit()
+    return _next_screen(response)
+
+
+def _offered_language(language: str | None) -> str:
+    location = g.device.location
+    return language if language in location.languages else location.default_language
+
+
+def _next_screen(response, status: int = 200, **form_state):
+    g.language = response.language
+    location = response.location
+    if response.follow_up == FollowUp.OFFERED:
+        questions = follow_up_questions(response)
+        screen = "follow_up" if response.is_negative else "praise"
+        staff = location.active_staff()
+        return render_screen(
+            screen,
+            status,
+            response=response,
+            questions=questions,
+            location=location,
+            staff=staff,
+            **form_state,
+        )
+    manager_coming = response.alert is not None and location.manager_on_duty
+    return render_screen(
+        "thanks", response=response, location=location, manager_coming=manager_coming
+    )

@@ -1,0 +1,53 @@
+// The kiosk's clock: a fresh response id per customer, the tap's time, and the resets.
+(function () {
+  "use strict";
+  var idleTimer = null;
+
+  function newUuid() {
+    // crypto.randomUUID needs a secure context; a tablet on the shop's LAN may use plain http.
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function reset() {
+    // A new page load, replacing this one: nothing of this customer stays in the page or history.
+    try { sessionStorage.clear(); localStorage.clear(); } catch (e) { /* storage may be off */ }
+    location.replace(document.body.dataset.startUrl);
+  }
+
+  function armIdle(seconds) {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(reset, seconds * 1000);
+  }
+
+  function prepareScreen() {
+    clearTimeout(idleTimer);
+    var fresh = document.querySelector("[data-fresh-uuid]");
+    if (fresh) { fresh.value = newUuid(); }
+    var thanks = document.querySelector("[data-reset-after]");
+    if (thanks) { armIdle(Number(thanks.dataset.resetAfter)); }
+    var form = document.querySelector("[data-idle-timeout]");
+    if (form) { armIdle(Number(form.dataset.idleTimeout)); }
+  }
+
+  function onActivity() {
+    var form = document.querySelector("[data-idle-timeout]");
+    if (form) { armIdle(Number(form.dataset.idleTimeout)); }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[name=rating]");
+    if (button) {
+      var stamp = button.form.querySelector("[name=captured_at]");
+      if (stamp) { stamp.value = new Date().toISOString(); }
+    }
+  }, true);
+  ["pointerdown", "keydown", "input"].forEach(function (name) {
+    document.addEventListener(name, onActivity, true);
+  });
+  document.addEventListener("htmx:after:swap", prepareScreen);
+  document.addEventListener("DOMContentLoaded", prepareScreen);
+})();

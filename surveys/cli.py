@@ -1,0 +1,104 @@
+"""Command-line tasks: `flask --app wsgi demo | locations | devices | users`."""
+
+import json
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from surveys.accounts import create_user, generate_password
+from surveys.db import db
+from surveys.demo import set_up_demo
+from surveys.devices import create_device
+from surveys.errors import SubmissionInvalid
+from surveys.locations import create_location
+from surveys.models import Location, Role, User
+
+
+def _url(path: str, base_url: str | None) -> str:
+    return (base_url or current_app.config["PUBLIC_URL"]).rstrip("/") + path
+
+
+def _pairing_url(code: str, base_url: str | None) -> str:
+    return _url(f"/kiosk/pair/{code}", base_url)
+
+
+@click.command("demo")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--base-url", help="Where Counterpulse is reached (default: PUBLIC_URL).")
+def demo_command(as_json: bool, base_url: str | None):
+    """Upgrade the database and set up the demo location, survey, kiosk and owner."""
+    upgrade()
+    setup = set_up_demo()
+    db.session.commit()
+    result = {
+        "kiosk_url": _pairing_url(setup.pairing_code, base_url),
+        "admin_url": _url("/admin/", base_url),
+        "admin_email": setup.owner_email,
+        "admin_password": setup.owner_password,
+    }
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo("Counterpulse demo is ready.")
+    click.echo(f"  Kiosk (open on the tablet; pairs it): {result['kiosk_url']}")
+    click.echo(f"  Admin: {result['admin_url']}")
+    click.echo(f"  Owner: {result['admin_email']}  one-time password: {result['admin_password']}")
+
+
+locations = click.Group("locations", help="Manage locations.")
+
+
+@locations.command("add")
+@click.argument("name")
+@click.option("--timezone", default="UTC", show_default=True)
+@click.option("--languages", default="en", show_default=True, help="Comma-separated codes.")
+@click.option("--default-language", default="en", show_default=True)
+def locations_add(name: str, timezone: str, languages: str, default_language: str):
+    """Add a location."""
+    try:
+        location = create_location(name, timezone, languages.split(","), default_language)
+    except SubmissionInvalid as invalid:
+        raise click.UsageError("; ".join(invalid.errors.values())) from None
+    db.session.commit()
+    click.echo(f"Location {location.id}: {location.name}")
+
+
+devices = click.Group("devices", help="Manage kiosk tablets.")
+
+
+@devices.command("pair")
+@click.option("--location", "location_id", type=int, required=True)
+@click.option("--name", required=True, help="What the tablet is called, e.g. 'Till 1'.")
+@click.option("--base-url")
+def devices_pair(location_id: int, name: str, base_url: str | None):
+    """Create a device and print its one-time pairing link."""
+    location = db.session.get(Location, location_id)
+    if location is None:
+        raise click.UsageError(f"No location {location_id}")
+    device, code = create_device(location, name)
+    db.session.commit()
+    click.echo(f"Device {device.id}: open this link on the tablet within 24 hours:")
+    click.echo(_pairing_url(code, base_url))
+
+
+users = click.Group("users", help="Manage admin accounts.")
+
+
+@users.command("create-owner")
+@click.argument("email")
+def users_create_owner(email: str):
+    """Create an owner account and print a one-time password."""
+    if db.session.scalar(select(User).where(User.email == email.strip().lower())):
+        raise click.UsageError(f"{email} already has an account")
+    password = generate_password()
+    create_user(email, password, Role.OWNER)
+    db.session.commit()
+    click.echo(f"Owner {email} created. One-time password: {password}")
+
+
+def register_commands(app: Flask) -> None:
+    """Attach the commands to `flask --app wsgi`."""
+    for command in (demo_command, locations, devices, users):
+        app.cli.add_command(command)

@@ -1,0 +1,35 @@
+"""Errors the services raise; each carries translated messages a customer can read."""
+
+from flask_babel import lazy_gettext as _l
+
+
+class SubmissionError(Exception):
+    """A submission the service refused; nothing of it was stored."""
+
+    status = 422
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+class SubmissionInvalid(SubmissionError):
+    """Fields that failed validation, as {field: message}."""
+
+
+class SubmissionConflict(SubmissionError):
+    """The same step was already stored with different content."""
+
+    status = 409
+
+    def __init__(self):
+        super().__init__({"response": str(_l("This answer was already recorded differently."))})
+
+
+class NotFound(SubmissionError):
+    """The response, survey or question does not exist for this device."""
+
+    status = 404
+
+    def __init__(self):
+        super().__init__({"response": str(_l("This survey is not available here."))})

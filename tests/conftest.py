@@ -1,0 +1,144 @@
+"""Fixtures: a freshly migrated real database per test (SQLite file, or PostgreSQL when
+TEST_DATABASE_URL is set), the app, a paired kiosk client, and a live server for browsers."""
+
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+from surveys.db import db
+from surveys.demo import set_up_demo
+from surveys.models import Location, Survey
+from wsgi import create_app
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _postgres_url_for_worker(worker: str) -> str:
+    """One database per xdist worker, so parallel workers never share tables."""
+    url = make_url(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"{url.database}_cp_{worker}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory, worker_id):
+    """A database migrated once per session: a template file for SQLite, a schema for PG."""
+    if TEST_DATABASE_URL:
+        uri = _postgres_url_for_worker(worker_id)
+    else:
+        uri = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True, "SECRET_KEY": "t"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return uri
+
+
+def _empty_postgres(uri: str) -> None:
+    engine = create_engine(uri)
+    with engine.begin() as conn:
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_uri(migrated_database, tmp_path):
+    """A fresh, migrated, empty database for one test."""
+    if migrated_database.startswith("sqlite"):
+        source = migrated_database.removeprefix("sqlite:///")
+        target = tmp_path / "counterpulse.db"
+        shutil.copyfile(source, target)
+        return f"sqlite:///{target}"
+    _empty_postgres(migrated_database)
+    return migrated_database
+
+
+@pytest.fixture
+def app(database_uri, tmp_path):
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_uri,
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "PUBLIC_URL": "http://localhost",
+        }
+    )
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@dataclass
+class Demo:
+    pairing_code: str
+    owner_email: str
+    owner_password: str
+    location_id: int
+    survey_id: int
+    question_ids: dict[str, int]  # "rating", "topics", "comment", "served_by", "contact", "praise"
+    staff_ids: dict[str, int]
+
+
+@pytest.fixture
+def demo(app) -> Demo:
+    """The demo location, survey, unpaired device and owner."""
+    with app.app_context():
+        setup = set_up_demo()
+        db.session.commit()
+        location = db.session.query(Location).one()
+        survey = db.session.query(Survey).one()
+        names = ["rating", "topics", "comment", "served_by", "contact", "praise"]
+        return Demo(
+            pairing_code=setup.pairing_code,
+            owner_email=setup.owner_email,
+            owner_password=setup.owner_password,
+            location_id=location.id,
+            survey_id=survey.id,
+            question_ids={name: q.id for name, q in zip(names, survey.questions, strict=True)},
+            staff_ids={member.name: member.id for member in location.staff},
+        )
+
+
+@pytest.fixture
+def kiosk(app, demo):
+    """A test client paired as the demo kiosk."""
+    kiosk_client = app.test_client()
+    response = kiosk_client.post(f"/kiosk/pair/{demo.pairing_code}")
+    assert response.status_code == 303
+    return kiosk_client
+
+
+def fresh_response_id(html: str) -> str:
+    """The response id a start screen offers."""
+    return re.search(r'name="response_id" value="([0-9a-f-]{36})"', html).group(1)
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over real HTTP on a free loopback port, in a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
+    yield app.config["PUBLIC_URL"]
+    server.shutdown()
+    thread.join(timeout=5)

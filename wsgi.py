@@ -1,0 +1,129 @@
+"""The application factory, and `app` for gunicorn and `flask --app wsgi`."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, g, redirect, render_template, request, url_for
+from flask_babel import Babel, get_locale
+from flask_migrate import Migrate
+from flask_wtf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from surveys.db import db, sqlite_write_intent
+from surveys.languages import SUPPORTED_LANGUAGES, text_direction
+
+babel = Babel()
+csrf = CSRFProtect()
+migrate = Migrate()
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: defaults, then the environment, then the test config."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'counterpulse.db'}",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
+        MAX_CONTENT_LENGTH=64 * 1024,
+        DEVICE_COOKIE_SECURE=False,
+        PUBLIC_URL="http://127.0.0.1:5000",
+    )
+    app.config.from_prefixed_env("COUNTERPULSE")
+    _config_from_plain_env(app)
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app)
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"))
+    babel.init_app(app, locale_selector=_select_locale)
+    csrf.init_app(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+    return app
+
+
+def _config_from_plain_env(app: Flask) -> None:
+    """The conventional names: DATABASE_URL, REDIS_URL, SMTP_URL."""
+    if url := os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = url
+    for name in ("REDIS_URL", "SMTP_URL"):
+        if value := os.environ.get(name):
+            app.config[name] = value
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len(prefix) :]
+
+
+def _instance_secret_key(app: Flask) -> str:
+    """A random key generated once into the instance folder, never a hard-coded default."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _select_locale() -> str:
+    """The language a view chose, else the browser's best match."""
+    return g.get("language") or request.accept_languages.best_match(SUPPORTED_LANGUAGES) or "en"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from admin import bp as admin_bp
+    from admin import login_manager
+    from kiosk import bp as kiosk_bp
+    from surveys.cli import register_commands
+
+    csrf.exempt(kiosk_bp)  # kiosk posts are guarded by the device cookie and origin checks
+    app.register_blueprint(kiosk_bp)
+    app.register_blueprint(admin_bp)
+    login_manager.init_app(app)
+    register_commands(app)
+
+
+def _register_hooks(app: Flask) -> None:
+    @app.before_request
+    def _declare_write_intent():
+        sqlite_write_intent.set(request.method not in SAFE_METHODS)
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @app.get("/")
+    def index():
+        return redirect(url_for("kiosk.start"))
+
+    @app.context_processor
+    def _page_language():
+        language = str(get_locale())
+        return {"language": language, "direction": text_direction(language)}
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        db.session.rollback()
+        return render_template("errors/error.html", error=error), error.code
+
+
+app = create_app()
