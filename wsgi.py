@@ -4,7 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g, redirect, render_template, request, url_for
+from flask import Flask, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import Babel, get_locale
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
@@ -81,8 +81,12 @@ def _instance_secret_key(app: Flask) -> str:
 
 
 def _select_locale() -> str:
-    """The language a view chose, else the browser's best match."""
-    return g.get("language") or request.accept_languages.best_match(SUPPORTED_LANGUAGES) or "en"
+    """The language a view chose, else the browser's best match, else English."""
+    if g.get("language"):
+        return g.language
+    if has_request_context():
+        return request.accept_languages.best_match(SUPPORTED_LANGUAGES) or "en"
+    return "en"
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -18,6 +18,8 @@ class UnreadableForm(SubmissionError):
 
 def strict_form() -> dict[str, list[str]]:
     """The posted fields as {name: [values]}; Werkzeug would silently replace bad bytes."""
+    if not request.content_length and not request.mimetype:
+        return {}
     if request.mimetype != "application/x-www-form-urlencoded":
         raise UnreadableForm({"form": _("The answer could not be read. Please try again.")})
     try:

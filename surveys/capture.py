@@ -69,6 +69,7 @@ def record_tap(device: Device, tap: Tap) -> Response:
     try:
         with db.session.begin_nested():
             db.session.add(response)
+            db.session.flush()
     except IntegrityError:
         # A parallel request with the same id won the race; it is a resend, not an error.
         existing = db.session.scalar(Response.by_uuid(response_uuid))

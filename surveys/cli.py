@@ -4,6 +4,7 @@ import json
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
@@ -27,6 +28,7 @@ def _pairing_url(code: str, base_url: str | None) -> str:
 @click.command("demo")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--base-url", help="Where Counterpulse is reached (default: PUBLIC_URL).")
+@with_appcontext
 def demo_command(as_json: bool, base_url: str | None):
     """Upgrade the database and set up the demo location, survey, kiosk and owner."""
     upgrade()
@@ -47,7 +49,7 @@ def demo_command(as_json: bool, base_url: str | None):
     click.echo(f"  Owner: {result['admin_email']}  one-time password: {result['admin_password']}")
 
 
-locations = click.Group("locations", help="Manage locations.")
+locations = AppGroup("locations", help="Manage locations.")
 
 
 @locations.command("add")
@@ -65,7 +67,7 @@ def locations_add(name: str, timezone: str, languages: str, default_language: st
     click.echo(f"Location {location.id}: {location.name}")
 
 
-devices = click.Group("devices", help="Manage kiosk tablets.")
+devices = AppGroup("devices", help="Manage kiosk tablets.")
 
 
 @devices.command("pair")
@@ -83,7 +85,7 @@ def devices_pair(location_id: int, name: str, base_url: str | None):
     click.echo(_pairing_url(code, base_url))
 
 
-users = click.Group("users", help="Manage admin accounts.")
+users = AppGroup("users", help="Manage admin accounts.")
 
 
 @users.command("create-owner")
