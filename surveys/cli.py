@@ -11,10 +11,10 @@ from sqlalchemy import select
 from surveys.accounts import create_user, generate_password
 from surveys.db import db
 from surveys.demo import set_up_demo
-from surveys.devices import create_device
+from surveys.devices import create_device, revoke_device
 from surveys.errors import SubmissionInvalid
 from surveys.locations import create_location
-from surveys.models import Location, Role, User
+from surveys.models import Device, Location, Role, User
 
 
 def _url(path: str, base_url: str | None) -> str:
@@ -83,6 +83,18 @@ def devices_pair(location_id: int, name: str, base_url: str | None):
     db.session.commit()
     click.echo(f"Device {device.id}: open this link on the tablet within 24 hours:")
     click.echo(_pairing_url(code, base_url))
+
+
+@devices.command("revoke")
+@click.argument("device_id", type=int)
+def devices_revoke(device_id: int):
+    """Disconnect a tablet: its cookie stops working at once."""
+    device = db.session.get(Device, device_id)
+    if device is None:
+        raise click.UsageError(f"No device {device_id}")
+    revoke_device(device)
+    db.session.commit()
+    click.echo(f"Device {device.id} ({device.name}) revoked.")
 
 
 users = AppGroup("users", help="Manage admin accounts.")

@@ -1,11 +1,13 @@
 """Fixtures: a freshly migrated real database per test (SQLite file, or PostgreSQL when
 TEST_DATABASE_URL is set), the app, a paired kiosk client, and a live server for browsers."""
 
+import hashlib
 import os
 import re
 import shutil
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -24,7 +26,8 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 def _postgres_url_for_worker(worker: str) -> str:
     """One database per xdist worker, so parallel workers never share tables."""
     url = make_url(TEST_DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"{url.database}_cp_{worker}"
+    checkout = hashlib.sha256(str(Path(__file__).parent).encode()).hexdigest()[:8]
+    name = f"{url.database}_cp_{checkout}_{worker}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

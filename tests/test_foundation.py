@@ -87,3 +87,36 @@ def test_demo_json_prints_urls_and_a_one_time_password(app):
     again = json.loads(app.test_cli_runner().invoke(args=["demo", "--json"]).stdout)
     assert again["admin_password"] != printed["admin_password"]
     assert again["kiosk_url"] != printed["kiosk_url"]
+
+
+def test_cli_adds_a_location_pairs_and_revokes_a_device(app):
+    runner = app.test_cli_runner()
+    added = runner.invoke(
+        args=[
+            "locations",
+            "add",
+            "Main street",
+            "--timezone",
+            "Europe/Tirane",
+            "--languages",
+            "sq,en",
+            "--default-language",
+            "sq",
+        ]
+    )
+    assert added.exit_code == 0 and "Location 1: Main street" in added.stdout
+    paired = runner.invoke(args=["devices", "pair", "--location", "1", "--name", "Till 1"])
+    link = paired.stdout.strip().splitlines()[-1]
+    assert link.startswith("http://localhost/kiosk/pair/")
+    client = app.test_client()
+    assert client.post(link.removeprefix("http://localhost")).status_code == 303
+    assert client.get("/kiosk/").status_code == 404  # paired, but no survey assigned yet
+    assert runner.invoke(args=["devices", "revoke", "1"]).exit_code == 0
+    assert client.get("/kiosk/").status_code == 403
+
+
+def test_cli_refuses_an_unknown_time_zone(app):
+    result = app.test_cli_runner().invoke(
+        args=["locations", "add", "X", "--timezone", "Mars/Olympus"]
+    )
+    assert result.exit_code != 0 and "Unknown time zone" in result.output

@@ -1,0 +1,38 @@
+"""Typed SQLAlchemy models, one module per part of the domain; import them from here."""
+
+from surveys.models.alerts import Alert, AlertStatus
+from surveys.models.common import utcnow
+from surveys.models.locations import Device, Location, Staff
+from surveys.models.responses import Answer, Customer, FollowUp, Response
+from surveys.models.surveys import (
+    RATING_RANGES,
+    Channel,
+    Question,
+    QuestionKind,
+    ShownWhen,
+    Survey,
+    SurveyAssignment,
+)
+from surveys.models.users import Role, User
+
+__all__ = [
+    "RATING_RANGES",
+    "Alert",
+    "AlertStatus",
+    "Answer",
+    "Channel",
+    "Customer",
+    "Device",
+    "FollowUp",
+    "Location",
+    "Question",
+    "QuestionKind",
+    "Response",
+    "Role",
+    "ShownWhen",
+    "Staff",
+    "Survey",
+    "SurveyAssignment",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,60 @@
+"""Shops, their staff and their kiosk tablets."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surveys.db import db
+from surveys.models.common import utcnow
+
+
+class Location(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    default_language: Mapped[str] = mapped_column(String(10), default="en")
+    languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["en"])
+    response_interval_seconds: Mapped[int] = mapped_column(default=5)
+    idle_timeout_seconds: Mapped[int] = mapped_column(default=30)
+    thank_you_seconds: Mapped[int] = mapped_column(default=6)
+    manager_on_duty: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    staff: Mapped[list[Staff]] = relationship(back_populates="location", order_by="Staff.name")
+
+    def active_staff(self) -> list[Staff]:
+        """The staff a customer may name, in display order."""
+        return [member for member in self.staff if member.active]
+
+
+class Staff(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    location: Mapped[Location] = relationship(back_populates="staff")
+
+
+class Device(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # Only SHA-256 digests of the random secrets are stored; the secrets live on the tablet.
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pairing_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pairing_expires_at: Mapped[datetime | None]
+    paired_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    location: Mapped[Location] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        """A device may submit when it is paired and not revoked."""
+        return self.paired_at is not None and self.revoked_at is None
