@@ -13,11 +13,12 @@ from surveys.models.surveys import (
     Survey,
     SurveyAssignment,
 )
-from surveys.models.users import Role, User
+from surveys.models.users import AuditEvent, Role, User, user_location
 
 __all__ = [
     "RATING_RANGES",
     "Alert",
+    "AuditEvent",
     "AlertStatus",
     "Answer",
     "Channel",
@@ -34,5 +35,6 @@ __all__ = [
     "Survey",
     "SurveyAssignment",
     "User",
+    "user_location",
     "utcnow",
 ]

@@ -1,15 +1,19 @@
-"""Admin accounts."""
+"""Admin accounts, the locations each may see, and the append-only audit trail."""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.db import db
 from surveys.models.common import enum_column, utcnow
+
+if TYPE_CHECKING:
+    from surveys.models.locations import Location
 
 
 class Role(enum.StrEnum):
@@ -18,15 +22,27 @@ class Role(enum.StrEnum):
     STAFF = "staff"
 
 
+user_location = Table(
+    "user_location",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("location_id", ForeignKey("location.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class User(db.Model):
-    """A person who signs in to the admin; an owner sees every location."""
+    """A person who signs in to the admin; an owner sees every location, others theirs."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role))
     active: Mapped[bool] = mapped_column(default=True)
+    # Bumped by logout-everywhere, a password change or deactivation: older sessions end.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    locations: Mapped[list[Location]] = relationship(secondary=user_location)
 
     # Flask-Login's interface.
     is_authenticated = True
@@ -37,4 +53,16 @@ class User(db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_version}"
+
+
+class AuditEvent(db.Model):
+    """Who did what, when, from where. The application only ever inserts these rows."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(64))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"), index=True)
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
