@@ -48,6 +48,13 @@
   ["pointerdown", "keydown", "input"].forEach(function (name) {
     document.addEventListener(name, onActivity, true);
   });
-  document.addEventListener("htmx:after:swap", prepareScreen);
+  function announceScreen() {
+    // The tapped button is gone after a swap; move focus to the new screen's heading so
+    // screen readers announce it and keyboard users continue from there.
+    var heading = document.querySelector("#screen h1");
+    if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+  }
+
+  document.addEventListener("htmx:after:swap", function () { prepareScreen(); announceScreen(); });
   document.addEventListener("DOMContentLoaded", prepareScreen);
 })();
