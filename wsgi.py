@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from surveys.db import db, sqlite_write_intent
 from surveys.languages import SUPPORTED_LANGUAGES, text_direction
+from surveys.ratelimit import limiter
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -38,6 +39,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,
         DEVICE_COOKIE_SECURE=False,
         PUBLIC_URL="http://127.0.0.1:5000",
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)
@@ -52,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"))
     babel.init_app(app, locale_selector=_select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
     _register_blueprints(app)
     _register_hooks(app)
     return app
@@ -64,6 +68,8 @@ def _config_from_plain_env(app: Flask) -> None:
     for name in ("REDIS_URL", "SMTP_URL"):
         if value := os.environ.get(name):
             app.config[name] = value
+    if app.config.get("REDIS_URL"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     for prefix in ("postgres://", "postgresql://"):
         if uri.startswith(prefix):
