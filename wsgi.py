@@ -46,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _config_from_plain_env(app)
     if test_config is not None:
         app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = _with_psycopg(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
 
@@ -70,10 +71,14 @@ def _config_from_plain_env(app: Flask) -> None:
             app.config[name] = value
     if app.config.get("REDIS_URL"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
-    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def _with_psycopg(uri: str) -> str:
+    """PostgreSQL URLs as people write them, driven by psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if uri.startswith(prefix):
-            app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len(prefix) :]
+            return "postgresql+psycopg://" + uri.removeprefix(prefix)
+    return uri
 
 
 def _instance_secret_key(app: Flask) -> str:
