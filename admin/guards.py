@@ -29,6 +29,9 @@ def refuse(status: int, location_id: int | None = None) -> NoReturn:
     """Audit the refused request, keep only that record, and stop with the status."""
     db.session.rollback()
     ids = {name: value for name, value in (request.view_args or {}).items() if type(value) is int}
+    # The address names a location that may not exist: a detail, not the event's location.
+    if "location_id" in ids:
+        ids["requested_location_id"] = ids.pop("location_id")
     actor().record(
         "access.refused", location_id=location_id, endpoint=request.endpoint, status=status, **ids
     )
