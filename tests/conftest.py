@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from surveys.db import db
-from surveys.demo import set_up_demo
+from surveys.demo import DEMO_LOCATION, set_up_demo
 from surveys.models import Location, Survey
 from wsgi import create_app
 
@@ -107,7 +107,7 @@ def demo(app) -> Demo:
     with app.app_context():
         setup = set_up_demo()
         db.session.commit()
-        location = db.session.query(Location).one()
+        location = db.session.query(Location).filter_by(name=DEMO_LOCATION).one()
         survey = db.session.query(Survey).one()
         names = ["rating", "topics", "comment", "served_by", "contact", "praise"]
         return Demo(

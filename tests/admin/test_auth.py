@@ -38,7 +38,7 @@ def test_a_login_form_without_csrf_token_is_refused(client, demo):
 def test_a_password_change_ends_older_sessions(app, client, demo):
     login(client, demo.owner_email, demo.owner_password)
     with app.app_context():
-        user = db.session.query(User).one()
+        user = db.session.query(User).filter_by(email=demo.owner_email).one()
         set_password(user, "a-brand-new-long-password")
         user.session_version += 1
         db.session.commit()

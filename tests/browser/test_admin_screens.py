@@ -35,9 +35,7 @@ def test_the_owner_screens_have_no_accessibility_violations(page, axe, live_serv
         assert axe(page) == [], path
 
 
-def test_a_manager_edits_the_staff_list_in_place(
-    page, axe, browser_problems, live_server, shops
-):
+def test_a_manager_edits_the_staff_list_in_place(page, axe, browser_problems, live_server, shops):
     browser_problems.allow("status of 422")  # the refused duplicate name, on purpose
     sign_in(page, live_server, "manager.a@shops.example")
     page.get_by_role("link", name="Locations").click()
