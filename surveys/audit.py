@@ -73,7 +73,7 @@ def _refuse_delete(_mapper, _connection, target: AuditEvent):
 
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_change(state):
-    """update(AuditEvent) and delete(AuditEvent) statements are refused before they run."""
+    """Bulk UPDATE and DELETE statements on audit events are refused before they run."""
     if not (state.is_update or state.is_delete):
         return
     if any(mapper.class_ is AuditEvent for mapper in state.all_mappers):

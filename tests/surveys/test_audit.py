@@ -1,5 +1,8 @@
 """The audit trail is append-only: the application can add rows, never change or remove them."""
 
+import re
+from pathlib import Path
+
 import pytest
 from sqlalchemy import delete, func, select, update
 
@@ -68,3 +71,15 @@ def test_the_trail_pages_newest_first(app_context):
     newest = list(db.session.scalars(audit_events(limit=2)))
     older = list(db.session.scalars(audit_events(before_id=newest[-1].id, limit=2)))
     assert [event.id for event in newest + older] == every_id[:4]
+
+
+def test_no_application_code_writes_sql_that_changes_audit_rows():
+    """The listeners watch the ORM; this catches raw SQL, which they cannot see."""
+    root = Path(__file__).resolve().parents[2]
+    sources = [root / "wsgi.py", *(root / "surveys").rglob("*.py"), *(root / "admin").rglob("*.py")]
+    sources += (root / "kiosk").rglob("*.py")
+    pattern = re.compile(
+        r"(update|delete\s+from)\s+\"?audit_event\b|(update|delete)\(\s*AuditEvent\b", re.I
+    )
+    offenders = [str(path) for path in sources if pattern.search(path.read_text())]
+    assert offenders == []
