@@ -10,6 +10,7 @@ from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from surveys import audit as _audit_trail_guard  # noqa: F401  (refuses audit changes)
 from surveys.db import db, sqlite_write_intent
 from surveys.languages import SUPPORTED_LANGUAGES, text_direction
 from surveys.ratelimit import limiter
@@ -41,12 +42,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         PUBLIC_URL="http://127.0.0.1:5000",
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Failed sign-ins allowed per account and per client address before refusing more.
+        LOGIN_ACCOUNT_LIMIT="10 per 15 minutes",
+        LOGIN_ADDRESS_LIMIT="30 per 15 minutes",
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)
     if test_config is not None:
         app.config.from_mapping(test_config)
-    app.config["SQLALCHEMY_DATABASE_URI"] = _with_psycopg(app.config["SQLALCHEMY_DATABASE_URI"])
+    _derive_config(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
 
@@ -69,8 +73,16 @@ def _config_from_plain_env(app: Flask) -> None:
     for name in ("REDIS_URL", "SMTP_URL"):
         if value := os.environ.get(name):
             app.config[name] = value
-    if app.config.get("REDIS_URL"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+
+def _derive_config(app: Flask) -> None:
+    """Settings that follow from others, whichever source set those."""
+    config = app.config
+    config["SQLALCHEMY_DATABASE_URI"] = _with_psycopg(config["SQLALCHEMY_DATABASE_URI"])
+    if config.get("REDIS_URL") and config["RATELIMIT_STORAGE_URI"] == "memory://":
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    if str(config["PUBLIC_URL"]).startswith("https://"):
+        config["SESSION_COOKIE_SECURE"] = True
 
 
 def _with_psycopg(uri: str) -> str:

@@ -39,6 +39,8 @@ def demo_command(as_json: bool, base_url: str | None):
         "admin_url": _url("/admin/", base_url),
         "admin_email": setup.owner_email,
         "admin_password": setup.owner_password,
+        "manager_email": setup.manager_email,
+        "manager_password": setup.manager_password,
     }
     if as_json:
         click.echo(json.dumps(result))
@@ -47,6 +49,10 @@ def demo_command(as_json: bool, base_url: str | None):
     click.echo(f"  Kiosk (open on the tablet; pairs it): {result['kiosk_url']}")
     click.echo(f"  Admin: {result['admin_url']}")
     click.echo(f"  Owner: {result['admin_email']}  one-time password: {result['admin_password']}")
+    click.echo(
+        f"  Manager of the second shop: {result['manager_email']}"
+        f"  one-time password: {result['manager_password']}"
+    )
 
 
 locations = AppGroup("locations", help="Manage locations.")

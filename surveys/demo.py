@@ -1,4 +1,5 @@
-"""The demo: a location, its staff, the quick-faces survey, a kiosk and a first owner."""
+"""The demo: two locations with staff, the quick-faces survey, a kiosk, an owner and a
+manager who sees only the second location."""
 
 from dataclasses import dataclass
 
@@ -9,12 +10,15 @@ from surveys.db import db
 from surveys.devices import create_device, issue_pairing_code
 from surveys.languages import SUPPORTED_LANGUAGES
 from surveys.locations import assign_survey, create_location
-from surveys.models import Channel, Device, Location, Role, Staff, User
+from surveys.models import Channel, Device, Location, Role, Staff, Survey, SurveyAssignment, User
 from surveys.survey_templates import create_quick_faces_survey
 
 DEMO_LOCATION = "Demo shop"
 DEMO_OWNER_EMAIL = "owner@counterpulse.example"
 DEMO_STAFF = ["Anahit", "Ravi", "Leyla", "Arben"]
+SECOND_LOCATION = "Second shop"
+SECOND_STAFF = ["Besa", "Elira"]
+DEMO_MANAGER_EMAIL = "manager@counterpulse.example"
 
 
 @dataclass
@@ -22,10 +26,12 @@ class DemoSetup:
     pairing_code: str
     owner_email: str
     owner_password: str
+    manager_email: str
+    manager_password: str
 
 
 def set_up_demo() -> DemoSetup:
-    """Create the demo once; on a rerun, issue a fresh pairing code and owner password."""
+    """Create the demo once; on a rerun, issue a fresh pairing code and new passwords."""
     location = db.session.scalar(select(Location).where(Location.name == DEMO_LOCATION))
     if location is None:
         location = create_location(DEMO_LOCATION, "Asia/Yerevan", list(SUPPORTED_LANGUAGES), "en")
@@ -37,11 +43,40 @@ def set_up_demo() -> DemoSetup:
     else:
         device = db.session.scalar(select(Device).where(Device.location_id == location.id))
         code = issue_pairing_code(device)
-    password = generate_password()
-    owner = db.session.scalar(select(User).where(User.email == DEMO_OWNER_EMAIL))
-    if owner is None:
-        create_user(DEMO_OWNER_EMAIL, password, Role.OWNER)
-    else:
-        set_password(owner, password)
+    second = _second_location(location)
+    owner_password = _account_with_new_password(DEMO_OWNER_EMAIL, Role.OWNER)
+    manager_password = _account_with_new_password(DEMO_MANAGER_EMAIL, Role.MANAGER, second)
     db.session.flush()
-    return DemoSetup(pairing_code=code, owner_email=DEMO_OWNER_EMAIL, owner_password=password)
+    return DemoSetup(
+        pairing_code=code,
+        owner_email=DEMO_OWNER_EMAIL,
+        owner_password=owner_password,
+        manager_email=DEMO_MANAGER_EMAIL,
+        manager_password=manager_password,
+    )
+
+
+def _second_location(first: Location) -> Location:
+    """A second shop showing the same survey, so scoping by location can be seen."""
+    location = db.session.scalar(select(Location).where(Location.name == SECOND_LOCATION))
+    if location is None:
+        location = create_location(SECOND_LOCATION, "Europe/Tirane", ["sq", "en"], "sq")
+        location.staff = [Staff(name=name) for name in SECOND_STAFF]
+        db.session.flush()
+        survey = db.session.scalar(
+            select(SurveyAssignment.survey_id).where(SurveyAssignment.location_id == first.id)
+        )
+        assign_survey(db.session.get(Survey, survey), location, Channel.KIOSK)
+    return location
+
+
+def _account_with_new_password(email: str, role: Role, *locations: Location) -> str:
+    """Create the demo account, or give it a fresh password; returns the password."""
+    password = generate_password()
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = create_user(email, password, role)
+        user.locations = list(locations)
+    else:
+        set_password(user, password)
+    return password

@@ -13,7 +13,7 @@ from surveys.models.surveys import (
     Survey,
     SurveyAssignment,
 )
-from surveys.models.users import AuditEvent, Role, User, user_location
+from surveys.models.users import AuditEvent, Role, User, UserSession, user_location
 
 __all__ = [
     "RATING_RANGES",
@@ -35,6 +35,7 @@ __all__ = [
     "Survey",
     "SurveyAssignment",
     "User",
+    "UserSession",
     "user_location",
     "utcnow",
 ]

@@ -58,3 +58,14 @@ class Device(db.Model):
     def is_active(self) -> bool:
         """A device may submit when it is paired and not revoked."""
         return self.paired_at is not None and self.revoked_at is None
+
+    @property
+    def status(self) -> str:
+        """Where the tablet stands: revoked, paired, waiting for pairing, or link expired."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.paired_at is not None:
+            return "paired"
+        if self.pairing_expires_at is not None and self.pairing_expires_at > utcnow():
+            return "waiting"
+        return "expired"

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from surveys.db import db
+from surveys.demo import DEMO_LOCATION
 from surveys.models import Alert, AlertStatus, FollowUp, Location, Response
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -24,7 +25,7 @@ RESET_WAIT_MS = (IDLE_TIMEOUT_SECONDS + 4) * 1000
 def configure_location(app, **settings) -> None:
     """Change the demo location's settings in the database."""
     with app.app_context():
-        location = db.session.scalars(select(Location)).one()
+        location = db.session.scalars(select(Location).filter_by(name=DEMO_LOCATION)).one()
         for name, value in settings.items():
             setattr(location, name, value)
         db.session.commit()

@@ -1,0 +1,118 @@
+"""The access matrix: every admin route × method × role, aimed at location A's objects.
+
+Each row of MATRIX says what each role gets from one endpoint. A route added to the admin
+without a row here fails this test: add it to the matrix. The ids in the URLs are those of
+location A's objects, so manager B is the one trying another shop's ids.
+"""
+
+import pytest
+
+from tests.admin.conftest import sign_in_as
+from wsgi import app as module_app
+
+OK = "allowed"  # 2xx, 3xx or 422 (a form refused for its content, not for who sent it)
+DENIED = 403  # the role may not open this page at all, whichever ids it names
+HIDDEN = 404  # the object belongs to a location the user may not see: as if it did not exist
+LOGIN = "login"  # anonymous: sent to the login page
+
+ROLES = ("anonymous", "staff_a", "manager_b", "manager_a", "owner")
+
+
+def row(owner, manager_a, manager_b, staff_a, anonymous=LOGIN) -> dict:
+    """One endpoint's expectations, by role."""
+    return dict(
+        owner=owner, manager_a=manager_a, manager_b=manager_b, staff_a=staff_a, anonymous=anonymous
+    )
+
+
+SIGNED_IN = row(owner=OK, manager_a=OK, manager_b=OK, staff_a=OK)
+MANAGERS = row(owner=OK, manager_a=OK, manager_b=OK, staff_a=DENIED)
+LOCATION_A = row(owner=OK, manager_a=OK, manager_b=HIDDEN, staff_a=DENIED)
+OWNER_ONLY = row(owner=OK, manager_a=DENIED, manager_b=DENIED, staff_a=DENIED)
+
+MATRIX = {
+    "admin.login": row(owner=OK, manager_a=OK, manager_b=OK, staff_a=OK, anonymous=OK),
+    "admin.logout": SIGNED_IN,
+    "admin.alerts_list": SIGNED_IN,
+    "admin.account": SIGNED_IN,
+    "admin.account_password": SIGNED_IN,
+    "admin.account_sessions_end": SIGNED_IN,
+    "admin.locations_list": MANAGERS,
+    "admin.location_new": OWNER_ONLY,
+    "admin.locations_create": OWNER_ONLY,
+    "admin.location_edit": OWNER_ONLY,
+    "admin.location_update": OWNER_ONLY,
+    "admin.staff_list": LOCATION_A,
+    "admin.staff_create": LOCATION_A,
+    "admin.staff_update": LOCATION_A,
+    "admin.staff_deactivate": LOCATION_A,
+    "admin.staff_reactivate": LOCATION_A,
+    "admin.devices_list": LOCATION_A,
+    "admin.devices_create": LOCATION_A,
+    "admin.device_pairing_link": LOCATION_A,
+    "admin.device_revoke": LOCATION_A,
+    "admin.users_list": OWNER_ONLY,
+    "admin.user_new": OWNER_ONLY,
+    "admin.users_create": OWNER_ONLY,
+    "admin.user_edit": OWNER_ONLY,
+    "admin.user_update": OWNER_ONLY,
+    "admin.user_deactivate": OWNER_ONLY,
+    "admin.user_reactivate": OWNER_ONLY,
+    "admin.user_password_reset": OWNER_ONLY,
+    "admin.audit_list": OWNER_ONLY,
+}
+
+
+def url_values(shops) -> dict[str, int]:
+    """The value of each URL argument: always an object of location A."""
+    return {
+        "location_id": shops.a,
+        "staff_id": shops.staff_member_a,
+        "device_id": shops.device_a,
+        "user_id": shops.other_manager_a,
+    }
+
+
+def admin_rules():
+    """Every admin rule in the application."""
+    return [rule for rule in module_app.url_map.iter_rules() if rule.endpoint.startswith("admin.")]
+
+
+ADMIN_ENDPOINTS = sorted({rule.endpoint for rule in admin_rules()})
+
+
+def outcome(response) -> str | int:
+    """What a response means for the matrix."""
+    location = response.headers.get("Location", "")
+    if response.status_code in (301, 302, 303) and "/admin/login?next=" in location:
+        return LOGIN
+    if 200 <= response.status_code < 400 or response.status_code == 422:
+        return OK
+    return response.status_code
+
+
+def test_the_matrix_names_only_routes_that_exist():
+    assert sorted(set(MATRIX) - set(ADMIN_ENDPOINTS)) == []
+
+
+@pytest.mark.parametrize("endpoint", ADMIN_ENDPOINTS)
+def test_each_role_gets_what_the_matrix_says(app, shops, endpoint):
+    assert endpoint in MATRIX, f"{endpoint} has no row: add it to the matrix in this file"
+    app.config["WTF_CSRF_ENABLED"] = False  # CSRF has its own tests; here only who may do what
+    values = url_values(shops)
+    mismatches = []
+    for rule in (rule for rule in admin_rules() if rule.endpoint == endpoint):
+        missing = rule.arguments - set(values)
+        assert not missing, f"add a value for {sorted(missing)} to url_values()"
+        path = rule.build({name: values[name] for name in rule.arguments})[1]
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for role in ROLES:
+                client = app.test_client()
+                if role != "anonymous":
+                    sign_in_as(app, client, getattr(shops, role))
+                got = outcome(client.open(path, method=method))
+                if got != MATRIX[endpoint][role]:
+                    mismatches.append(
+                        f"{method} {path} as {role}: {got}, not {MATRIX[endpoint][role]}"
+                    )
+    assert mismatches == []
