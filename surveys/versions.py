@@ -13,7 +13,9 @@ from surveys.db import db
 from surveys.errors import SubmissionError
 from surveys.models import (
     Question,
+    QuestionKind,
     Response,
+    ShownWhen,
     Survey,
     SurveyAssignment,
     utcnow,
@@ -96,13 +98,13 @@ def draft_of(survey: Survey) -> SurveyDraft:
         draft.questions.append(
             QuestionDraft(
                 key=question.key,
-                kind=question.kind.value,
+                kind=str(question.kind),
                 texts=dict(question.texts),
                 options=[
                     OptionDraft(o["value"], dict(o.get("texts", {})), bool(o.get("complaint")))
                     for o in question.options
                 ],
-                shown_when=question.shown_when.value,
+                shown_when=str(question.shown_when),
                 negative_at_or_below=question.negative_at_or_below,
                 positive_at_or_above=question.positive_at_or_above,
                 condition=condition,
@@ -171,7 +173,7 @@ def _write_questions(survey: Survey, draft: SurveyDraft) -> None:
 def _fill(question: Question, draft: QuestionDraft, position: int, languages, by_key) -> None:
     """Copy one validated question draft onto a row; texts only in the survey's languages."""
     question.position = position
-    question.kind = draft.kind
+    question.kind = QuestionKind(draft.kind)
     question.texts = {code: draft.texts[code] for code in languages if draft.texts.get(code)}
     question.options = [
         {
@@ -181,7 +183,7 @@ def _fill(question: Question, draft: QuestionDraft, position: int, languages, by
         }
         for option in (draft.options if draft.has_options else [])
     ]
-    question.shown_when = draft.shown_when
+    question.shown_when = ShownWhen(draft.shown_when)
     question.negative_at_or_below = draft.negative_at_or_below if draft.is_rating else None
     question.positive_at_or_above = draft.positive_at_or_above if draft.is_rating else None
     if draft.condition is None:
