@@ -3,8 +3,13 @@ it right-to-left on a phone, answer it on the kiosk; axe-core on the editor and 
 
 import pytest
 
-from tests.browser.test_kiosk import configure_location, expect_start_screen, face, pair
-from tests.browser.test_kiosk import stored_responses
+from tests.browser.test_kiosk import (
+    configure_location,
+    expect_start_screen,
+    face,
+    pair,
+    stored_responses,
+)
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
