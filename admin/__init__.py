@@ -7,6 +7,7 @@ from flask_login import LoginManager, current_user
 from surveys.access import can_manage_locations_setup, is_owner
 from surveys.models import User
 from surveys.sessions import user_for_session
+from surveys.survey_access import can_view_surveys
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 login_manager = LoginManager()
@@ -55,10 +56,16 @@ def _navigation():
     if not current_user.is_authenticated:
         return {"navigation": []}
     items = [("admin.alerts_list", _l("Alerts"))]
+    if can_view_surveys(current_user):
+        items.append(("admin.surveys_list", _l("Surveys")))
     if can_manage_locations_setup(current_user):
         items.append(("admin.locations_list", _l("Locations")))
     if is_owner(current_user):
-        items += [("admin.users_list", _l("Users")), ("admin.audit_list", _l("Audit"))]
+        items += [
+            ("admin.branding_list", _l("Branding")),
+            ("admin.users_list", _l("Users")),
+            ("admin.audit_list", _l("Audit")),
+        ]
     items.append(("admin.account", _l("Account")))
     links = [(url_for(endpoint), label) for endpoint, label in items]
     # The section a page belongs to is the longest menu address its own address starts with.
@@ -68,4 +75,16 @@ def _navigation():
 
 
 # Routes register on import.
-from admin import account, alerts, audit, auth, devices, labels, locations, staff, users  # noqa: E402,F401
+from admin import (  # noqa: E402,F401
+    account,
+    alerts,
+    audit,
+    auth,
+    branding,
+    devices,
+    labels,
+    locations,
+    staff,
+    surveys,
+    users,
+)

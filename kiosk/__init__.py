@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 
-from kiosk import errors, pairing, views  # noqa: E402,F401  (routes register on import)
+from kiosk import branding, errors, pairing, views  # noqa: E402,F401  (routes register on import)

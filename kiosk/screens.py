@@ -3,19 +3,12 @@
 import uuid
 
 from flask import g, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
 
 from kiosk import bp
 from surveys.answers import CONSENT_TEXT
+from surveys.branding import brand_of
 from surveys.languages import LANGUAGE_NAMES, localized, text_direction
-
-FACE_LABELS = {
-    1: _l("Very unhappy"),
-    2: _l("Unhappy"),
-    3: _l("Okay"),
-    4: _l("Happy"),
-    5: _l("Very happy"),
-}
+from surveys.scales import FACE_LABELS
 
 
 def render_screen(screen: str, status: int = 200, **context):
@@ -23,6 +16,8 @@ def render_screen(screen: str, status: int = 200, **context):
     template = f"kiosk/_{screen}.html"
     language = g.get("language", "en")
     context.update(language=language, direction=text_direction(language))
+    if context.get("location") is not None:
+        context.setdefault("brand", brand_of(context["location"]))
     if request.headers.get("HX-Request-Type") == "partial":
         body = render_template(template, **context)
     else:

@@ -14,6 +14,7 @@ from surveys.capture import (
     response_for_device,
     survey_for,
 )
+from surveys.conditions import screen_conditions, screen_for
 from surveys.db import db
 from surveys.errors import NotFound, SubmissionInvalid
 from surveys.models import Channel, FollowUp, utcnow
@@ -80,15 +81,17 @@ def _next_screen(response, status: int = 200, **form_state):
     location = response.location
     if response.follow_up == FollowUp.OFFERED:
         questions = follow_up_questions(response)
-        screen = "follow_up" if response.is_negative else "praise"
-        staff = location.active_staff()
+        main = response.survey.main_question
         return render_screen(
-            screen,
+            screen_for(response.is_negative, questions),
             status,
             response=response,
             questions=questions,
             location=location,
-            staff=staff,
+            staff=location.active_staff(),
+            conditions=screen_conditions(
+                main, response.rating, questions, form_state.get("values", {})
+            ),
             **form_state,
         )
     manager_coming = response.alert is not None and location.manager_on_duty

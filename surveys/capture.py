@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from surveys import rules
 from surveys.alerts import raise_alert
 from surveys.answers import CONSENT_TEXT, parse_follow_up
+from surveys.conditions import follow_up_questions_for
 from surveys.db import db
 from surveys.errors import NotFound, SubmissionConflict, SubmissionInvalid
 from surveys.models import (
@@ -25,11 +26,11 @@ from surveys.models import (
     Device,
     FollowUp,
     Response,
-    ShownWhen,
     Survey,
     SurveyAssignment,
     utcnow,
 )
+from surveys.versions import version_answered
 
 # A client clock this far off is not believed; the server's time is used instead.
 CLOCK_TOLERANCE_FUTURE = timedelta(minutes=5)
@@ -61,6 +62,7 @@ def record_tap(device: Device, tap: Tap) -> Response:
     survey = survey_for(device.location_id, Channel.KIOSK)
     if survey is None or survey.main_question is None:
         raise NotFound()
+    survey = version_answered(survey, tap.question_id)
     response_uuid, rating, language, captured_at = _validate_tap(survey, device, tap)
     existing = db.session.scalar(Response.by_uuid(response_uuid))
     if existing is not None:
@@ -126,7 +128,6 @@ def _same_tap_or_conflict(existing: Response, device: Device, rating: int) -> Re
 def _new_response(survey, device, response_uuid, rating, language, captured_at) -> Response:
     """A response with its rating answer, classified, flagged and alerted as needed."""
     question = survey.main_question
-    follow_up = rules.follow_up_for(question, rating)
     response = Response(
         uuid=response_uuid,
         survey=survey,
@@ -138,16 +139,12 @@ def _new_response(survey, device, response_uuid, rating, language, captured_at) 
         rating=rating,
         is_negative=rules.is_negative_rating(question, rating),
         suspected_misuse=_pressed_too_soon(device, captured_at),
-        follow_up=FollowUp.OFFERED if _has_questions(survey, follow_up) else FollowUp.NONE,
+        follow_up=FollowUp.OFFERED if follow_up_questions_for(survey, rating) else FollowUp.NONE,
     )
     response.answers.append(Answer(question_id=question.id, number=rating))
     if response.is_negative and not response.suspected_misuse:
         raise_alert(response, reason="rating")
     return response
-
-
-def _has_questions(survey: Survey, shown_when: ShownWhen | None) -> bool:
-    return shown_when is not None and bool(survey.questions_shown_when(shown_when))
 
 
 def _pressed_too_soon(device: Device, captured_at: datetime) -> bool:
@@ -176,8 +173,7 @@ def response_for_device(device: Device, response_uuid: str) -> Response:
 
 def follow_up_questions(response: Response) -> list:
     """The questions the response's first rating opened."""
-    shown_when = rules.follow_up_for(response.survey.main_question, response.rating)
-    return response.survey.questions_shown_when(shown_when) if shown_when else []
+    return follow_up_questions_for(response.survey, response.rating)
 
 
 def record_follow_up(
@@ -189,7 +185,8 @@ def record_follow_up(
         raise SubmissionInvalid({"response": _("This answer needs no more questions.")})
     questions = follow_up_questions(response)
     staff_ids = {member.id for member in response.location.active_staff()}
-    parsed = parse_follow_up(questions, form, staff_ids)
+    known = {response.survey.main_question.key: response.rating}
+    parsed = parse_follow_up(questions, form, staff_ids, known)
     digest = parsed.digest()
     claimed = db.session.execute(
         update(Response)
@@ -223,8 +220,8 @@ def _store_follow_up(response: Response, questions, parsed) -> None:
             consent_at=utcnow(),
             consent_text=str(CONSENT_TEXT),
         )
-    chosen = [choice for _q, _n, choice, _t in parsed.answers if choice]
-    if not response.is_negative and any(rules.has_complaint(q, chosen) for q in questions):
+    reason = rules.negative_reason(questions, parsed.answers)
+    if not response.is_negative and reason:
         response.is_negative = True
         if not response.suspected_misuse:
-            raise_alert(response, reason="topic")
+            raise_alert(response, reason=reason)

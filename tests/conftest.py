@@ -17,7 +17,9 @@ from werkzeug.serving import make_server
 
 from surveys.db import db
 from surveys.demo import DEMO_LOCATION, set_up_demo
-from surveys.models import Location, Survey
+from surveys.locations import assign_survey
+from surveys.models import Channel, Device, Location, Role, Staff, Survey, User
+from surveys.survey_templates import create_quick_faces_survey
 from wsgi import create_app
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -173,13 +175,13 @@ class Shops:
     staff_member_b: int
     device_a: int
     device_b: int
+    survey_a: int  # shown on location A's kiosks
+
 
 
 @pytest.fixture
 def shops(app, known_password_hash) -> Shops:
     """Shop A and Shop B; every account's password is KNOWN_PASSWORD."""
-    from surveys.models import Device, Role, Staff, User
-
     with app.app_context():
         a = Location(name="Shop A", timezone="Europe/Tirane", languages=["sq", "en"])
         b = Location(name="Shop B", timezone="Asia/Yerevan", languages=["hy", "en"])
@@ -204,6 +206,10 @@ def shops(app, known_password_hash) -> Shops:
             "device_b": Device(location=b, name="Till B"),
         }
         db.session.add_all([a, b, *people.values(), *things.values()])
+        db.session.flush()
+        things["survey_a"] = create_quick_faces_survey("Shop A faces")
+        db.session.flush()
+        assign_survey(things["survey_a"], a, Channel.KIOSK)
         db.session.commit()
         ids = {name: row.id for name, row in {**people, **things}.items()}
         return Shops(a=a.id, b=b.id, **ids)

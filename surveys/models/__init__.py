@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one module per part of the domain; import them from here."""
 
 from surveys.models.alerts import Alert, AlertStatus
+from surveys.models.branding import LocationBrand
 from surveys.models.common import utcnow
 from surveys.models.locations import Device, Location, Staff
 from surveys.models.responses import Answer, Customer, FollowUp, Response
@@ -12,6 +13,7 @@ from surveys.models.surveys import (
     ShownWhen,
     Survey,
     SurveyAssignment,
+    new_question_key,
 )
 from surveys.models.users import AuditEvent, Role, User, UserSession, user_location
 
@@ -26,6 +28,7 @@ __all__ = [
     "Device",
     "FollowUp",
     "Location",
+    "LocationBrand",
     "Question",
     "QuestionKind",
     "Response",
@@ -37,5 +40,6 @@ __all__ = [
     "User",
     "UserSession",
     "user_location",
+    "new_question_key",
     "utcnow",
 ]

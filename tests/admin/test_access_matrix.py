@@ -29,6 +29,9 @@ SIGNED_IN = row(owner=OK, manager_a=OK, manager_b=OK, staff_a=OK)
 MANAGERS = row(owner=OK, manager_a=OK, manager_b=OK, staff_a=DENIED)
 LOCATION_A = row(owner=OK, manager_a=OK, manager_b=HIDDEN, staff_a=DENIED)
 OWNER_ONLY = row(owner=OK, manager_a=DENIED, manager_b=DENIED, staff_a=DENIED)
+# Surveys are invisible to staff and to managers of places where they are not shown.
+SURVEY_OF_A = row(owner=OK, manager_a=OK, manager_b=HIDDEN, staff_a=HIDDEN)
+SURVEY_OF_A_EDIT = row(owner=OK, manager_a=DENIED, manager_b=HIDDEN, staff_a=HIDDEN)
 
 MATRIX = {
     "admin.login": row(owner=OK, manager_a=OK, manager_b=OK, staff_a=OK, anonymous=OK),
@@ -60,6 +63,15 @@ MATRIX = {
     "admin.user_reactivate": OWNER_ONLY,
     "admin.user_password_reset": OWNER_ONLY,
     "admin.audit_list": OWNER_ONLY,
+    "admin.surveys_list": MANAGERS,
+    "admin.surveys_create": OWNER_ONLY,
+    "admin.survey_edit": SURVEY_OF_A,
+    "admin.survey_update": SURVEY_OF_A_EDIT,
+    "admin.survey_assignments_update": SURVEY_OF_A_EDIT,
+    "admin.survey_preview": SURVEY_OF_A,
+    "admin.branding_list": OWNER_ONLY,
+    "admin.branding_edit": OWNER_ONLY,
+    "admin.branding_update": OWNER_ONLY,
 }
 
 
@@ -70,6 +82,7 @@ def url_values(shops) -> dict[str, int]:
         "staff_id": shops.staff_member_a,
         "device_id": shops.device_a,
         "user_id": shops.other_manager_a,
+        "survey_id": shops.survey_a,
     }
 
 
