@@ -178,7 +178,6 @@ class Shops:
     survey_a: int  # shown on location A's kiosks
 
 
-
 @pytest.fixture
 def shops(app, known_password_hash) -> Shops:
     """Shop A and Shop B; every account's password is KNOWN_PASSWORD."""
