@@ -3,6 +3,7 @@
 from surveys.models.alerts import Alert, AlertStatus
 from surveys.models.common import utcnow
 from surveys.models.locations import Device, Location, Staff
+from surveys.models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from surveys.models.responses import Answer, Customer, FollowUp, Response
 from surveys.models.surveys import (
     RATING_RANGES,
@@ -13,7 +14,9 @@ from surveys.models.surveys import (
     Survey,
     SurveyAssignment,
 )
+from surveys.models.surges import Surge
 from surveys.models.users import AuditEvent, Role, User, user_location
+from surveys.models.webhooks import Webhook, WebhookPreset
 
 __all__ = [
     "RATING_RANGES",
@@ -26,15 +29,21 @@ __all__ = [
     "Device",
     "FollowUp",
     "Location",
+    "MessageKind",
+    "OutboxMessage",
+    "OutboxStatus",
     "Question",
     "QuestionKind",
     "Response",
     "Role",
     "ShownWhen",
     "Staff",
+    "Surge",
     "Survey",
     "SurveyAssignment",
     "User",
+    "Webhook",
+    "WebhookPreset",
     "user_location",
     "utcnow",
 ]
