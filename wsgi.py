@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from surveys.db import db, sqlite_write_intent
 from surveys.languages import SUPPORTED_LANGUAGES, text_direction
+from surveys.notify import worker as outbox_worker
 from surveys.ratelimit import limiter
 
 babel = Babel()
@@ -19,6 +20,18 @@ csrf = CSRFProtect()
 migrate = Migrate()
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+OUTBOX_DEFAULTS = {
+    "MAIL_FROM": "Counterpulse <counterpulse@localhost>",
+    "SMTP_TIMEOUT_SECONDS": 15,
+    "WEBHOOK_TIMEOUT_SECONDS": 15,
+    "WEBHOOK_ALLOW_PRIVATE": False,  # loopback, link-local and private targets (SSRF)
+    "OUTBOX_MAX_ATTEMPTS": 10,
+    "OUTBOX_RETRY_BASE_SECONDS": 5,
+    "OUTBOX_RETRY_MAX_SECONDS": 3600,
+    "OUTBOX_LEASE_SECONDS": 120,
+    "OUTBOX_POLL_SECONDS": 1,
+    "OUTBOX_CHECK_SECONDS": 15,
+}
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; "
@@ -41,12 +54,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         PUBLIC_URL="http://127.0.0.1:5000",
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        **OUTBOX_DEFAULTS,
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = _with_psycopg(app.config["SQLALCHEMY_DATABASE_URI"])
+    # The one-machine default delivers inside the app; tests drive delivery themselves.
+    app.config.setdefault("OUTBOX_IN_PROCESS", not app.config.get("TESTING"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
 
@@ -59,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     _register_blueprints(app)
     _register_hooks(app)
+    outbox_worker.init_app(app)
     return app
 
 

@@ -5,6 +5,7 @@ from surveys.models.common import utcnow
 from surveys.models.locations import Device, Location, Staff
 from surveys.models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from surveys.models.responses import Answer, Customer, FollowUp, Response
+from surveys.models.surges import Surge
 from surveys.models.surveys import (
     RATING_RANGES,
     Channel,
@@ -14,7 +15,6 @@ from surveys.models.surveys import (
     Survey,
     SurveyAssignment,
 )
-from surveys.models.surges import Surge
 from surveys.models.users import AuditEvent, Role, User, user_location
 from surveys.models.webhooks import Webhook, WebhookPreset
 
