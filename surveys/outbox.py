@@ -228,15 +228,15 @@ def _deactivate_webhook_of(message_pk: int, reason: str | None) -> None:
         )
 
 
-def deliver_next() -> bool:
+def deliver_next(now: datetime | None = None) -> bool:
     """Claim one due message, deliver it and settle it; False when nothing was due."""
-    if not has_due():
+    if not has_due(now):
         return False
-    claim = claim_next()
+    claim = claim_next(now)
     if claim is None:
         return False
     outcome = claim.send()
-    if not settle(claim, outcome):
+    if not settle(claim, outcome, now):
         current_app.logger.warning("outbox message %s: lease lost before settling", claim.id)
     return True
 
