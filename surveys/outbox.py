@@ -155,7 +155,8 @@ def _prepare_email(message: OutboxMessage) -> Callable[[], Outcome]:
     if not config.get("SMTP_URL"):
         return partial(failed, "SMTP_URL is not set")
     settings = parse_smtp_url(config["SMTP_URL"], config["SMTP_TIMEOUT_SECONDS"])
-    subject, body = letter(message.payload["event"], _facts(message))
+    facts = _facts(message)
+    subject, body = letter(message.payload["event"], facts)
     email = build_email(
         message_id=message.message_id,
         sender=config["MAIL_FROM"],
@@ -163,6 +164,7 @@ def _prepare_email(message: OutboxMessage) -> Callable[[], Outcome]:
         subject=subject,
         body=body,
         language=message.payload["language"],
+        reply_to=facts.get("reply_to"),
     )
     return partial(send_email, settings, email)
 

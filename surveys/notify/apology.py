@@ -38,6 +38,7 @@ def send_apology_email(
         "customer_name": customer.name,
         "coupon_code": coupon_code,
         "coupon_value": str(coupon_value) if coupon_value is not None else None,
+        "reply_to": by.email,  # the customer's answer reaches the manager who wrote
     }
     message = enqueue_email(customer.email, "apology", facts, customer.language, alert=alert)
     record_audit(

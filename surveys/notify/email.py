@@ -38,18 +38,32 @@ def parse_smtp_url(url: str, timeout: float) -> SmtpSettings:
 
 
 def build_email(
-    *, message_id: str, sender: str, to: str, subject: str, body: str, language: str
+    *,
+    message_id: str,
+    sender: str,
+    to: str,
+    subject: str,
+    body: str,
+    language: str,
+    reply_to: str | None = None,
 ) -> EmailMessage:
-    """A plain-text message whose Message-ID stays the same on every attempt."""
+    """A plain-text message whose Message-ID stays the same on every attempt.
+
+    A message with a person to reply to was written by someone; the others are marked
+    auto-generated, so that mail servers send no out-of-office replies to them.
+    """
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = f"<{message_id}@counterpulse>"
-    message["Content-Language"] = language
-    message["Auto-Submitted"] = "auto-generated"
+    if reply_to:
+        message["Reply-To"] = reply_to
+    else:
+        message["Auto-Submitted"] = "auto-generated"
     message.set_content(body)
+    message["Content-Language"] = language  # after set_content, which clears Content-*
     return message
 
 

@@ -34,6 +34,7 @@ def test_the_alert_mail_reaches_the_smtp_server(device, demo, smtp):
     assert deliver_all() == 1
     (mail,) = smtp.messages
     assert mail["To"] == "manager@shop.example"
+    assert mail["Auto-Submitted"] == "auto-generated" and mail["Reply-To"] is None
     assert mail["Subject"] == "Demo shop: a customer rated their visit 2 of 5"
     assert "Open the inbox: http://localhost/admin/" in mail.get_payload()
     message = only(MessageKind.EMAIL)
