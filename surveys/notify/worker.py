@@ -24,6 +24,10 @@ _start_lock = threading.Lock()
 
 @event.listens_for(Session, "after_commit")
 def _wake_after_enqueue(session):
+    # after_commit also fires when a savepoint is released; only the outer commit makes the
+    # rows visible to the worker, and a wake before it would be spent on finding nothing.
+    if session.in_nested_transaction():
+        return
     if session.info.pop(ENQUEUED, False):
         enqueued.set()
 
@@ -81,6 +85,7 @@ def _deliver_loop(app: Flask, stop: threading.Event, run_checks_too: bool = Fals
     every = app.config["OUTBOX_CHECK_SECONDS"]
     next_check = 0.0
     while not stop.is_set():
+        enqueued.clear()  # before looking, so a commit after the look still wakes the wait
         try:
             if run_checks_too and time.monotonic() >= next_check:
                 run_checks(app)
@@ -90,7 +95,6 @@ def _deliver_loop(app: Flask, stop: threading.Event, run_checks_too: bool = Fals
         except Exception:
             app.logger.exception("outbox worker: a round failed; trying again shortly")
         enqueued.wait(poll)
-        enqueued.clear()
 
 
 def start_in_process(app: Flask) -> bool:

@@ -16,16 +16,18 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import select
 
+from surveys.capture import Tap, record_tap
 from surveys.db import db, sqlite_write_intent
 from surveys.devices import device_for_pairing_code, pair_device
 from surveys.models import OutboxMessage, OutboxStatus
 from surveys.notify.targets import add_webhook
-from surveys.notify.worker import start_in_process
+from surveys.notify.worker import enqueued, start_in_process
 from surveys.outbox import claim_next
 from tests.surveys.notify.conftest import sad_tap
 from wsgi import create_app
@@ -144,6 +146,15 @@ def test_concurrent_claims_are_disjoint(app, device, demo, webhook):
         thread.join(timeout=30)
     everything = [pk for bucket in claimed for pk in bucket]
     assert sorted(everything) == sorted(set(everything)) and len(everything) == 12
+
+
+def test_the_worker_is_woken_by_the_outer_commit_not_by_the_savepoint(device, demo, webhook):
+    tap = Tap(str(uuid.uuid4()), str(demo.question_ids["rating"]), "1", "en")
+    enqueued.clear()
+    record_tap(device, tap)  # stores the response, alert and messages inside a savepoint
+    assert not enqueued.is_set()  # a wake now would find nothing committed
+    db.session.commit()
+    assert enqueued.is_set()
 
 
 def test_the_in_process_worker_starts_once_per_process_on_the_first_request(
