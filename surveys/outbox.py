@@ -95,8 +95,15 @@ def has_due(now: datetime | None = None) -> bool:
     return bool(found)
 
 
+def _writing() -> None:
+    """The worker's transactions write: on SQLite they take the write lock up front (an
+    earlier commit in the same thread left the intent set to read)."""
+    sqlite_write_intent.set(True)
+
+
 def claim_next(now: datetime | None = None) -> Claim | None:
     """Lease the most overdue message and prepare its delivery, in one short transaction."""
+    _writing()
     now = now or utcnow()
     lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
     token = secrets.token_hex(16)
@@ -196,6 +203,7 @@ def retry_delay(attempts: int, retry_after: float | None = None) -> float:
 
 def settle(claim: Claim, outcome: Outcome, now: datetime | None = None) -> bool:
     """Record the attempt's outcome; False when the lease was lost to another worker."""
+    _writing()
     now = now or utcnow()
     values: dict = {"claim_token": None, "last_error": outcome.error}
     if outcome.delivered:

@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from surveys.db import db
+from surveys.db import db, sqlite_write_intent
 from surveys.escalation import escalate_overdue_alerts, raise_surges
 from surveys.outbox import ENQUEUED, deliver_next, give_up_abandoned
 
@@ -38,8 +38,9 @@ def _forget_rolled_back(session):
 
 
 def run_checks(app: Flask) -> None:
-    """Escalations, surges and abandoned messages, in one transaction."""
+    """Escalations, surges and abandoned messages, in one write transaction."""
     with app.app_context():
+        sqlite_write_intent.set(True)
         try:
             escalate_overdue_alerts()
             raise_surges()
