@@ -159,9 +159,10 @@ def _facts(message: OutboxMessage) -> dict:
 
 def _prepare_email(message: OutboxMessage) -> Callable[[], Outcome]:
     config = current_app.config
-    if not config.get("SMTP_URL"):
-        return partial(failed, "SMTP_URL is not set")
-    settings = parse_smtp_url(config["SMTP_URL"], config["SMTP_TIMEOUT_SECONDS"])
+    try:  # a missing or mistyped setting is retried: it may be fixed before the last attempt
+        settings = parse_smtp_url(config.get("SMTP_URL") or "", config["SMTP_TIMEOUT_SECONDS"])
+    except ValueError as error:
+        return partial(failed, str(error))
     facts = _facts(message)
     subject, body = letter(message.payload["event"], facts)
     email = build_email(

@@ -93,5 +93,9 @@ def _connect(settings: SmtpSettings) -> smtplib.SMTP:
         )
     smtp = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
     if settings.scheme == "smtp+starttls":
-        smtp.starttls(context=ssl.create_default_context())
+        try:
+            smtp.starttls(context=ssl.create_default_context())
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+            raise
     return smtp

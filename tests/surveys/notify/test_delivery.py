@@ -201,3 +201,15 @@ def test_generic_body_is_compact_json(device, demo, receiver, webhook):
     deliver_all()
     body = receiver.log[0].body
     assert json.dumps(json.loads(body), separators=(",", ":"), sort_keys=True).encode() == body
+
+
+def test_a_mistyped_smtp_url_is_retried_not_given_up(app, device, demo, smtp):
+    sad_tap(device, demo)
+    working = app.config["SMTP_URL"]
+    app.config["SMTP_URL"] = "mail://127.0.0.1"
+    deliver_all()
+    message = only(MessageKind.EMAIL)
+    assert message.status == OutboxStatus.PENDING and "SMTP_URL" in message.last_error
+    app.config["SMTP_URL"] = working
+    deliver_all(later())
+    assert only(MessageKind.EMAIL).status == OutboxStatus.DELIVERED
