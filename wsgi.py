@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from surveys import audit as _audit_trail_guard  # noqa: F401  (refuses audit changes)
 from surveys.db import db, sqlite_write_intent
 from surveys.languages import SUPPORTED_LANGUAGES, text_direction
+from surveys.notify import worker as outbox_worker
 from surveys.ratelimit import limiter
 
 babel = Babel()
@@ -20,6 +21,18 @@ csrf = CSRFProtect()
 migrate = Migrate()
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+OUTBOX_DEFAULTS = {
+    "MAIL_FROM": "Counterpulse <counterpulse@localhost>",
+    "SMTP_TIMEOUT_SECONDS": 15,
+    "WEBHOOK_TIMEOUT_SECONDS": 15,
+    "WEBHOOK_ALLOW_PRIVATE": False,  # loopback, link-local and private targets (SSRF)
+    "OUTBOX_MAX_ATTEMPTS": 10,
+    "OUTBOX_RETRY_BASE_SECONDS": 5,
+    "OUTBOX_RETRY_MAX_SECONDS": 3600,
+    "OUTBOX_LEASE_SECONDS": 120,
+    "OUTBOX_POLL_SECONDS": 1,
+    "OUTBOX_CHECK_SECONDS": 15,
+}
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; "
@@ -45,12 +58,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Failed sign-ins allowed per account and per client address before refusing more.
         LOGIN_ACCOUNT_LIMIT="10 per 15 minutes",
         LOGIN_ADDRESS_LIMIT="30 per 15 minutes",
+        **OUTBOX_DEFAULTS,
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)
     if test_config is not None:
         app.config.from_mapping(test_config)
     _derive_config(app)
+    # The one-machine default delivers inside the app; tests drive delivery themselves.
+    app.config.setdefault("OUTBOX_IN_PROCESS", not app.config.get("TESTING"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
 
@@ -63,6 +79,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     _register_blueprints(app)
     _register_hooks(app)
+    outbox_worker.init_app(app)
     return app
 
 
@@ -129,6 +146,10 @@ def _register_hooks(app: Flask) -> None:
     @app.before_request
     def _declare_write_intent():
         sqlite_write_intent.set(request.method not in SAFE_METHODS)
+
+    @app.teardown_request
+    def _restore_write_intent(_error=None):
+        sqlite_write_intent.set(True)  # code running after a request writes safely again
 
     @app.after_request
     def _security_headers(response):

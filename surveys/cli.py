@@ -120,5 +120,7 @@ def users_create_owner(email: str):
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to `flask --app wsgi`."""
-    for command in (demo_command, locations, devices, users):
+    from surveys.notify.cli import outbox, webhooks
+
+    for command in (demo_command, locations, devices, users, outbox, webhooks):
         app.cli.add_command(command)

@@ -4,7 +4,9 @@ from surveys.models.alerts import Alert, AlertStatus
 from surveys.models.branding import LocationBrand
 from surveys.models.common import utcnow
 from surveys.models.locations import Device, Location, Staff
+from surveys.models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from surveys.models.responses import Answer, Customer, FollowUp, Response
+from surveys.models.surges import Surge
 from surveys.models.surveys import (
     RATING_RANGES,
     Channel,
@@ -16,6 +18,7 @@ from surveys.models.surveys import (
     new_question_key,
 )
 from surveys.models.users import AuditEvent, Role, User, UserSession, user_location
+from surveys.models.webhooks import Webhook, WebhookPreset
 
 __all__ = [
     "RATING_RANGES",
@@ -29,16 +32,22 @@ __all__ = [
     "FollowUp",
     "Location",
     "LocationBrand",
+    "MessageKind",
+    "OutboxMessage",
+    "OutboxStatus",
     "Question",
     "QuestionKind",
     "Response",
     "Role",
     "ShownWhen",
     "Staff",
+    "Surge",
     "Survey",
     "SurveyAssignment",
     "User",
     "UserSession",
+    "Webhook",
+    "WebhookPreset",
     "user_location",
     "new_question_key",
     "utcnow",

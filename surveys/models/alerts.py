@@ -34,6 +34,7 @@ class Alert(db.Model):
     status: Mapped[AlertStatus] = mapped_column(enum_column(AlertStatus), default=AlertStatus.NEW)
     reason: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    escalated_at: Mapped[datetime | None]  # when the owners were told nobody took it
 
     response: Mapped[Response] = relationship(back_populates="alert")
     location: Mapped[Location] = relationship()

@@ -21,6 +21,11 @@ class Location(db.Model):
     idle_timeout_seconds: Mapped[int] = mapped_column(default=30)
     thank_you_seconds: Mapped[int] = mapped_column(default=6)
     manager_on_duty: Mapped[bool] = mapped_column(default=False)
+    # Escalation and surge rules are data per location; 0 minutes turns escalation off.
+    escalate_after_minutes: Mapped[int] = mapped_column(default=5, server_default="5")
+    surge_threshold_percent: Mapped[int] = mapped_column(default=50, server_default="50")
+    surge_window_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
+    surge_min_responses: Mapped[int] = mapped_column(default=4, server_default="4")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     staff: Mapped[list[Staff]] = relationship(back_populates="location", order_by="Staff.name")

@@ -200,7 +200,7 @@ def test_an_owner_moves_a_survey_onto_locations_and_channels(owner, app, demo, o
             )
         )
         assert sorted(rows.all()) == [(demo.location_id, "kiosk"), (demo.location_id, "receipt")]
-        before = count(app, SurveyAssignment)
+    before = count(app, SurveyAssignment)
     bad = {"slot": ["999:kiosk"]}
     owner.post(f"/admin/surveys/{other_location}/assignments", data=bad, headers=headers)
     assert count(app, SurveyAssignment) == before
