@@ -41,6 +41,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         PUBLIC_URL="http://127.0.0.1:5000",
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # New answers one client address may start through poster links.
+        POSTER_RATE_LIMIT="10 per minute;60 per hour",
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)
@@ -98,11 +100,16 @@ def _select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from admin import bp as admin_bp
     from admin import login_manager
+    from kiosk import api_bp, link_bp
     from kiosk import bp as kiosk_bp
     from surveys.cli import register_commands
 
     csrf.exempt(kiosk_bp)  # kiosk posts are guarded by the device cookie and origin checks
+    csrf.exempt(link_bp)  # link posts by a signed form token and origin checks
+    csrf.exempt(api_bp)  # the API authenticates with a key header, never a cookie
     app.register_blueprint(kiosk_bp)
+    app.register_blueprint(link_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
     login_manager.init_app(app)
     register_commands(app)

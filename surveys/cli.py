@@ -15,6 +15,8 @@ from surveys.devices import create_device, revoke_device
 from surveys.errors import SubmissionInvalid
 from surveys.locations import create_location
 from surveys.models import Device, Location, Role, User
+from surveys.posters import POSTER_PATH
+from surveys.receipts import RECEIPT_PATH
 
 
 def _url(path: str, base_url: str | None) -> str:
@@ -39,6 +41,9 @@ def demo_command(as_json: bool, base_url: str | None):
         "admin_url": _url("/admin/", base_url),
         "admin_email": setup.owner_email,
         "admin_password": setup.owner_password,
+        "receipt_url": _url(RECEIPT_PATH + setup.receipt_code, base_url),
+        "poster_url": _url(POSTER_PATH + setup.poster_code, base_url),
+        "poster_page_url": _url(f"/admin/locations/{setup.location_id}/poster", base_url),
     }
     if as_json:
         click.echo(json.dumps(result))
@@ -47,6 +52,9 @@ def demo_command(as_json: bool, base_url: str | None):
     click.echo(f"  Kiosk (open on the tablet; pairs it): {result['kiosk_url']}")
     click.echo(f"  Admin: {result['admin_url']}")
     click.echo(f"  Owner: {result['admin_email']}  one-time password: {result['admin_password']}")
+    click.echo(f"  Receipt (a fresh one, open on a phone): {result['receipt_url']}")
+    click.echo(f"  Poster link: {result['poster_url']}")
+    click.echo(f"  Printable poster (admin): {result['poster_page_url']}")
 
 
 locations = AppGroup("locations", help="Manage locations.")
@@ -114,5 +122,7 @@ def users_create_owner(email: str):
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to `flask --app wsgi`."""
-    for command in (demo_command, locations, devices, users):
+    from surveys.receipts_cli import api_keys, posters, receipts
+
+    for command in (demo_command, locations, devices, users, receipts, api_keys, posters):
         app.cli.add_command(command)

@@ -1,5 +1,6 @@
 """The demo: a location, its staff, the quick-faces survey, a kiosk and a first owner."""
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -10,6 +11,8 @@ from surveys.devices import create_device, issue_pairing_code
 from surveys.languages import SUPPORTED_LANGUAGES
 from surveys.locations import assign_survey, create_location
 from surveys.models import Channel, Device, Location, Role, Staff, User
+from surveys.posters import poster_code
+from surveys.receipts import mint_receipt
 from surveys.survey_templates import create_quick_faces_survey
 
 DEMO_LOCATION = "Demo shop"
@@ -22,6 +25,9 @@ class DemoSetup:
     pairing_code: str
     owner_email: str
     owner_password: str
+    location_id: int
+    receipt_code: str
+    poster_code: str
 
 
 def set_up_demo() -> DemoSetup:
@@ -32,7 +38,9 @@ def set_up_demo() -> DemoSetup:
         location.manager_on_duty = True
         location.staff = [Staff(name=name) for name in DEMO_STAFF]
         db.session.flush()
-        assign_survey(create_quick_faces_survey(), location, Channel.KIOSK)
+        survey = create_quick_faces_survey()
+        for channel in Channel:
+            assign_survey(survey, location, channel)
         _device, code = create_device(location, "Checkout tablet")
     else:
         device = db.session.scalar(select(Device).where(Device.location_id == location.id))
@@ -44,4 +52,13 @@ def set_up_demo() -> DemoSetup:
     else:
         set_password(owner, password)
     db.session.flush()
-    return DemoSetup(pairing_code=code, owner_email=DEMO_OWNER_EMAIL, owner_password=password)
+    # A fresh receipt each run, as if till 1 had just printed it.
+    receipt = mint_receipt(location, till=1, number=secrets.randbelow(1_000_000))
+    return DemoSetup(
+        pairing_code=code,
+        owner_email=DEMO_OWNER_EMAIL,
+        owner_password=password,
+        location_id=location.id,
+        receipt_code=receipt.code,
+        poster_code=poster_code(location),
+    )

@@ -2,7 +2,7 @@
 
 from surveys.models.alerts import Alert, AlertStatus
 from surveys.models.common import utcnow
-from surveys.models.locations import Device, Location, Staff
+from surveys.models.locations import Device, Location, Staff, new_signing_secret
 from surveys.models.responses import Answer, Customer, FollowUp, Response
 from surveys.models.surveys import (
     RATING_RANGES,
@@ -13,11 +13,13 @@ from surveys.models.surveys import (
     Survey,
     SurveyAssignment,
 )
+from surveys.models.tills import ApiKey
 from surveys.models.users import AuditEvent, Role, User, user_location
 
 __all__ = [
     "RATING_RANGES",
     "Alert",
+    "ApiKey",
     "AuditEvent",
     "AlertStatus",
     "Answer",
@@ -35,6 +37,7 @@ __all__ = [
     "Survey",
     "SurveyAssignment",
     "User",
+    "new_signing_secret",
     "user_location",
     "utcnow",
 ]
