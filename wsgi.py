@@ -140,6 +140,8 @@ def _register_hooks(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         db.session.rollback()
+        if request.path.startswith("/api/"):  # the tills' API answers in JSON, even a 404
+            return {"error": error.name, "errors": {}}, error.code
         return render_template("errors/error.html", error=error), error.code
 
 

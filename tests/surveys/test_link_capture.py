@@ -124,9 +124,7 @@ def test_a_follow_up_must_come_from_the_source_of_its_response(location, demo):
 
 
 def test_link_and_receipt_fall_back_to_the_kiosk_survey(location, demo):
-    db.session.execute(
-        delete(SurveyAssignment).where(SurveyAssignment.channel != Channel.KIOSK)
-    )
+    db.session.execute(delete(SurveyAssignment).where(SurveyAssignment.channel != Channel.KIOSK))
     assert survey_for(location.id, Channel.RECEIPT).id == demo.survey_id
     own = create_quick_faces_survey("Receipts only")
     db.session.flush()
