@@ -15,6 +15,7 @@ from kiosk import (  # noqa: E402,F401  (routes register on import)
     api,
     errors,
     link,
+    link_errors,
     pairing,
     posters,
     receipts,
