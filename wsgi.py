@@ -59,6 +59,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         LOGIN_ACCOUNT_LIMIT="10 per 15 minutes",
         LOGIN_ADDRESS_LIMIT="30 per 15 minutes",
         **OUTBOX_DEFAULTS,
+        # New answers one client address may start through poster links.
+        POSTER_RATE_LIMIT="10 per minute;60 per hour",
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)
@@ -132,11 +134,16 @@ def _select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from admin import bp as admin_bp
     from admin import login_manager
+    from kiosk import api_bp, link_bp
     from kiosk import bp as kiosk_bp
     from surveys.cli import register_commands
 
     csrf.exempt(kiosk_bp)  # kiosk posts are guarded by the device cookie and origin checks
+    csrf.exempt(link_bp)  # link posts by a signed form token and origin checks
+    csrf.exempt(api_bp)  # the API authenticates with a key header, never a cookie
     app.register_blueprint(kiosk_bp)
+    app.register_blueprint(link_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
     login_manager.init_app(app)
     register_commands(app)
@@ -171,6 +178,8 @@ def _register_hooks(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         db.session.rollback()
+        if request.path.startswith("/api/"):  # the tills' API answers in JSON, even a 404
+            return {"error": error.name, "errors": {}}, error.code
         return render_template("errors/error.html", error=error), error.code
 
 

@@ -84,6 +84,7 @@ from admin import (  # noqa: E402,F401
     devices,
     labels,
     locations,
+    posters,
     staff,
     surveys,
     users,

@@ -11,7 +11,7 @@ from surveys.languages import LANGUAGE_NAMES, localized, text_direction
 from surveys.scales import FACE_LABELS
 
 
-def render_screen(screen: str, status: int = 200, **context):
+def render_screen(screen: str, status: int = 200, page: str = "kiosk/page.html", **context):
     """The screen's partial when htmx swaps it in, else the page that includes it."""
     template = f"kiosk/_{screen}.html"
     language = g.get("language", "en")
@@ -21,7 +21,7 @@ def render_screen(screen: str, status: int = 200, **context):
     if request.headers.get("HX-Request-Type") == "partial":
         body = render_template(template, **context)
     else:
-        body = render_template("kiosk/page.html", screen_template=template, **context)
+        body = render_template(page, screen_template=template, **context)
     response = make_response(body, status)
     response.headers["Vary"] = "HX-Request-Type, Cookie"
     response.headers["Cache-Control"] = "no-store"
@@ -45,4 +45,9 @@ def _kiosk_template_helpers():
         "consent_text": CONSENT_TEXT,
         "values": {},
         "errors": None,
+        # Link mode (kiosk/link.py) points the shared screens at its own URLs.
+        "follow_up_url": None,
+        "form_token": None,
+        "language_url": None,
+        "start_url": None,
     }

@@ -15,6 +15,8 @@ from surveys.devices import create_device, revoke_device
 from surveys.errors import SubmissionInvalid
 from surveys.locations import create_location
 from surveys.models import Device, Location, Role, User
+from surveys.posters import POSTER_PATH
+from surveys.receipts import RECEIPT_PATH
 
 
 def _url(path: str, base_url: str | None) -> str:
@@ -41,6 +43,9 @@ def demo_command(as_json: bool, base_url: str | None):
         "admin_password": setup.owner_password,
         "manager_email": setup.manager_email,
         "manager_password": setup.manager_password,
+        "receipt_url": _url(RECEIPT_PATH + setup.receipt_code, base_url),
+        "poster_url": _url(POSTER_PATH + setup.poster_code, base_url),
+        "poster_page_url": _url(f"/admin/locations/{setup.location_id}/poster", base_url),
     }
     if as_json:
         click.echo(json.dumps(result))
@@ -53,6 +58,9 @@ def demo_command(as_json: bool, base_url: str | None):
         f"  Manager of the second shop: {result['manager_email']}"
         f"  one-time password: {result['manager_password']}"
     )
+    click.echo(f"  Receipt (a fresh one, open on a phone): {result['receipt_url']}")
+    click.echo(f"  Poster link: {result['poster_url']}")
+    click.echo(f"  Printable poster (admin): {result['poster_page_url']}")
 
 
 locations = AppGroup("locations", help="Manage locations.")
@@ -121,6 +129,8 @@ def users_create_owner(email: str):
 def register_commands(app: Flask) -> None:
     """Attach the commands to `flask --app wsgi`."""
     from surveys.notify.cli import outbox, webhooks
+    from surveys.receipts_cli import api_keys, posters, receipts
 
-    for command in (demo_command, locations, devices, users, outbox, webhooks):
+    commands = (demo_command, locations, devices, users, outbox, webhooks)
+    for command in (*commands, receipts, api_keys, posters):
         app.cli.add_command(command)

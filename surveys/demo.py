@@ -1,6 +1,7 @@
 """The demo: two locations with staff, the quick-faces survey, a kiosk, an owner and a
 manager who sees only the second location."""
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -11,6 +12,8 @@ from surveys.devices import create_device, issue_pairing_code
 from surveys.languages import SUPPORTED_LANGUAGES
 from surveys.locations import assign_survey, create_location
 from surveys.models import Channel, Device, Location, Role, Staff, Survey, SurveyAssignment, User
+from surveys.posters import poster_code
+from surveys.receipts import mint_receipt
 from surveys.survey_templates import create_quick_faces_survey
 
 DEMO_LOCATION = "Demo shop"
@@ -28,6 +31,9 @@ class DemoSetup:
     owner_password: str
     manager_email: str
     manager_password: str
+    location_id: int
+    receipt_code: str
+    poster_code: str
 
 
 def set_up_demo() -> DemoSetup:
@@ -38,7 +44,9 @@ def set_up_demo() -> DemoSetup:
         location.manager_on_duty = True
         location.staff = [Staff(name=name) for name in DEMO_STAFF]
         db.session.flush()
-        assign_survey(create_quick_faces_survey(), location, Channel.KIOSK)
+        survey = create_quick_faces_survey()
+        for channel in Channel:
+            assign_survey(survey, location, channel)
         _device, code = create_device(location, "Checkout tablet")
     else:
         device = db.session.scalar(select(Device).where(Device.location_id == location.id))
@@ -47,12 +55,17 @@ def set_up_demo() -> DemoSetup:
     owner_password = _account_with_new_password(DEMO_OWNER_EMAIL, Role.OWNER)
     manager_password = _account_with_new_password(DEMO_MANAGER_EMAIL, Role.MANAGER, second)
     db.session.flush()
+    # A fresh receipt each run, as if till 1 had just printed it.
+    receipt = mint_receipt(location, till=1, number=secrets.randbelow(1_000_000))
     return DemoSetup(
         pairing_code=code,
         owner_email=DEMO_OWNER_EMAIL,
         owner_password=owner_password,
         manager_email=DEMO_MANAGER_EMAIL,
         manager_password=manager_password,
+        location_id=location.id,
+        receipt_code=receipt.code,
+        poster_code=poster_code(location),
     )
 
 

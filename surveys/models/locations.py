@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String
@@ -9,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.db import db
 from surveys.models.common import utcnow
+
+
+def new_signing_secret() -> str:
+    """32 random bytes, hex-encoded: the key a location signs its receipt codes with."""
+    return secrets.token_hex(32)
 
 
 class Location(db.Model):
@@ -27,6 +33,11 @@ class Location(db.Model):
     surge_window_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
     surge_min_responses: Mapped[int] = mapped_column(default=4, server_default="4")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Tills that print receipt codes offline hold a copy of this secret (docs/receipt-codes.md).
+    receipt_secret: Mapped[str] = mapped_column(String(64), default=new_signing_secret)
+    receipt_valid_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # A browser that answered through a poster may answer that survey again after this long.
+    poster_repeat_hours: Mapped[int] = mapped_column(default=12, server_default="12")
 
     staff: Mapped[list[Staff]] = relationship(back_populates="location", order_by="Staff.name")
 

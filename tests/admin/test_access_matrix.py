@@ -29,6 +29,8 @@ SIGNED_IN = row(owner=OK, manager_a=OK, manager_b=OK, staff_a=OK)
 MANAGERS = row(owner=OK, manager_a=OK, manager_b=OK, staff_a=DENIED)
 LOCATION_A = row(owner=OK, manager_a=OK, manager_b=HIDDEN, staff_a=DENIED)
 OWNER_ONLY = row(owner=OK, manager_a=DENIED, manager_b=DENIED, staff_a=DENIED)
+# Anyone who sees location A, staff included, may print its poster.
+SEES_LOCATION_A = row(owner=OK, manager_a=OK, manager_b=HIDDEN, staff_a=OK)
 # Surveys are invisible to staff and to managers of places where they are not shown.
 SURVEY_OF_A = row(owner=OK, manager_a=OK, manager_b=HIDDEN, staff_a=HIDDEN)
 SURVEY_OF_A_EDIT = row(owner=OK, manager_a=DENIED, manager_b=HIDDEN, staff_a=HIDDEN)
@@ -69,6 +71,9 @@ MATRIX = {
     "admin.survey_update": SURVEY_OF_A_EDIT,
     "admin.survey_assignments_update": SURVEY_OF_A_EDIT,
     "admin.survey_preview": SURVEY_OF_A,
+    "admin.poster_show": SEES_LOCATION_A,
+    "admin.poster_svg": SEES_LOCATION_A,
+    "admin.poster_png": SEES_LOCATION_A,
     "admin.branding_list": OWNER_ONLY,
     "admin.branding_edit": OWNER_ONLY,
     "admin.branding_update": OWNER_ONLY,

@@ -196,7 +196,8 @@ def test_an_owner_moves_a_survey_onto_locations_and_channels(owner, app, demo, o
     with app.app_context():
         rows = db.session.execute(
             select(SurveyAssignment.location_id, SurveyAssignment.channel).where(
-                SurveyAssignment.location_id == demo.location_id
+                SurveyAssignment.location_id == demo.location_id,
+                SurveyAssignment.survey_id == other_location,
             )
         )
         assert sorted(rows.all()) == [(demo.location_id, "kiosk"), (demo.location_id, "receipt")]

@@ -61,8 +61,10 @@ def test_a_live_survey_gets_a_new_version_that_takes_over_its_locations(context,
     assert (saved.version, saved.family_id) == (2, live.id)
     assert live.superseded_at is not None and current_version(live) is saved
     assert survey_for(demo.location_id, Channel.KIOSK) is saved
-    here = select(func.count()).where(SurveyAssignment.location_id == demo.location_id)
-    assert db.session.scalar(here) == 1
+    elsewhere = select(func.count()).where(
+        SurveyAssignment.location_id == demo.location_id, SurveyAssignment.survey_id != saved.id
+    )
+    assert db.session.scalar(elsewhere) == 0
     # The question keeps its key across versions; the row is new.
     assert saved.questions[0].key == live.questions[0].key
     assert saved.questions[0].id != live.questions[0].id
