@@ -6,7 +6,7 @@ import sqlite3
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Stable constraint names so Alembic migrations work the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -22,7 +22,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after commit: a view commits, then renders what it just stored.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 # A transaction that reads and then writes cannot wait for SQLite's write lock once another
 # writer has committed (SQLITE_BUSY_SNAPSHOT), so writing requests start with BEGIN IMMEDIATE.
@@ -30,6 +31,12 @@ db = SQLAlchemy(model_class=Base)
 sqlite_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "sqlite_write_intent", default=True
 )
+
+
+@event.listens_for(Session, "after_commit")
+def _reads_after_commit_need_no_write_lock(_session):
+    """Once a request has committed its writes, what it reads to render takes no lock."""
+    sqlite_write_intent.set(False)
 
 
 @event.listens_for(Engine, "connect")
