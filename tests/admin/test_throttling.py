@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from surveys.db import db
 from tests.admin.conftest import login
 from tests.conftest import KNOWN_PASSWORD
 from wsgi import create_app
@@ -78,3 +79,6 @@ def test_the_counters_live_in_redis_when_configured(database_uri, shops):
     finally:
         for key in store.scan_iter(f"*{prefix}*"):
             store.delete(key)
+        store.close()
+        with app.app_context():
+            db.engine.dispose()  # this app's own connections, or they leak past the test
