@@ -31,9 +31,12 @@ from surveys.models import (
     utcnow,
 )
 
-# A client clock this far off is not believed; the server's time is used instead.
+# A kiosk sends the time it captured an answer, by its clock corrected by the offset it saw at
+# its last server contact; answers queued offline arrive late but keep that time. A time in
+# the future, before the device was paired or older than a queue can plausibly hold is a
+# broken clock: the server's time is used instead.
 CLOCK_TOLERANCE_FUTURE = timedelta(minutes=5)
-CLOCK_TOLERANCE_PAST = timedelta(days=30)
+MAX_QUEUED_AGE = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -94,13 +97,19 @@ def _validate_tap(survey: Survey, device: Device, tap: Tap) -> tuple[str, int, s
         errors["rating"] = _("Please choose one of the faces.")
     if tap.language not in device.location.languages:
         errors["language"] = _("This language is not offered here.")
-    captured_at = _parse_client_time(tap.captured_at, errors)
+    captured_at = _parse_client_time(tap.captured_at, errors, _earliest_capture(device))
     if errors:
         raise SubmissionInvalid(errors)
     return response_uuid, rating, tap.language, captured_at
 
 
-def _parse_client_time(value: str | None, errors: dict[str, str]) -> datetime:
+def _earliest_capture(device: Device) -> datetime:
+    """The earliest capture time believable from this device."""
+    since = device.paired_at or device.created_at or utcnow()
+    return max(since - CLOCK_TOLERANCE_FUTURE, utcnow() - MAX_QUEUED_AGE)
+
+
+def _parse_client_time(value: str | None, errors: dict[str, str], earliest: datetime) -> datetime:
     """The device's capture time in UTC; the server's time when missing or implausible."""
     now = utcnow()
     if not value:
@@ -112,7 +121,7 @@ def _parse_client_time(value: str | None, errors: dict[str, str]) -> datetime:
         return now
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone(UTC).replace(tzinfo=None)
-    if not now - CLOCK_TOLERANCE_PAST <= stamp <= now + CLOCK_TOLERANCE_FUTURE:
+    if not earliest <= stamp <= now + CLOCK_TOLERANCE_FUTURE:
         return now
     return stamp
 
@@ -123,10 +132,28 @@ def _same_tap_or_conflict(existing: Response, device: Device, rating: int) -> Re
     return existing
 
 
+@dataclass(frozen=True)
+class TapOutcome:
+    """What a first rating leads to: negative or not, and the follow-up it opens if any."""
+
+    negative: bool
+    follow_up: ShownWhen | None
+
+
+def tap_outcome(survey: Survey, rating: int) -> TapOutcome:
+    """The outcome of a rating, the same on the server and (as data) on an offline kiosk."""
+    question = survey.main_question
+    follow_up = rules.follow_up_for(question, rating)
+    return TapOutcome(
+        negative=rules.is_negative_rating(question, rating),
+        follow_up=follow_up if _has_questions(survey, follow_up) else None,
+    )
+
+
 def _new_response(survey, device, response_uuid, rating, language, captured_at) -> Response:
     """A response with its rating answer, classified, flagged and alerted as needed."""
     question = survey.main_question
-    follow_up = rules.follow_up_for(question, rating)
+    outcome = tap_outcome(survey, rating)
     response = Response(
         uuid=response_uuid,
         survey=survey,
@@ -136,9 +163,9 @@ def _new_response(survey, device, response_uuid, rating, language, captured_at) 
         language=language,
         captured_at=captured_at,
         rating=rating,
-        is_negative=rules.is_negative_rating(question, rating),
+        is_negative=outcome.negative,
         suspected_misuse=_pressed_too_soon(device, captured_at),
-        follow_up=FollowUp.OFFERED if _has_questions(survey, follow_up) else FollowUp.NONE,
+        follow_up=FollowUp.OFFERED if outcome.follow_up else FollowUp.NONE,
     )
     response.answers.append(Answer(question_id=question.id, number=rating))
     if response.is_negative and not response.suspected_misuse:

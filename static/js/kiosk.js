@@ -15,7 +15,9 @@
   function reset() {
     // A new page load, replacing this one: nothing of this customer stays in the page or history.
     try { sessionStorage.clear(); localStorage.clear(); } catch (e) { /* storage may be off */ }
-    location.replace(document.body.dataset.startUrl);
+    var offline = window.Counterpulse && window.Counterpulse.offline;
+    var ready = offline ? offline.takeNewRelease() : Promise.resolve();
+    ready.then(function () { location.replace(document.body.dataset.startUrl); });
   }
 
   function armIdle(seconds) {
@@ -42,7 +44,9 @@
     var button = event.target.closest && event.target.closest("button[name=rating]");
     if (button) {
       var stamp = button.form.querySelector("[name=captured_at]");
-      if (stamp) { stamp.value = new Date().toISOString(); }
+      // The tablet's clock, corrected by the offset seen at the last server contact.
+      var queue = window.Counterpulse && window.Counterpulse.queue;
+      if (stamp) { stamp.value = new Date(queue ? queue.now() : Date.now()).toISOString(); }
     }
   }, true);
   ["pointerdown", "keydown", "input"].forEach(function (name) {

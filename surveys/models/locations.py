@@ -21,6 +21,12 @@ class Location(db.Model):
     idle_timeout_seconds: Mapped[int] = mapped_column(default=30)
     thank_you_seconds: Mapped[int] = mapped_column(default=6)
     manager_on_duty: Mapped[bool] = mapped_column(default=False)
+    # {"mon": [["09:00", "18:00"]], ...} in the location's time zone; empty: hours not set.
+    opening_hours: Mapped[dict[str, list[list[str]]]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
+    # argon2id hash of the PIN that leaves kiosk mode; None: the kiosk cannot be left.
+    exit_pin_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     staff: Mapped[list[Staff]] = relationship(back_populates="location", order_by="Staff.name")
@@ -50,6 +56,14 @@ class Device(db.Model):
     paired_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime | None]
+    # What the tablet said in its last heartbeat.
+    last_heartbeat_at: Mapped[datetime | None]
+    app_version: Mapped[str | None] = mapped_column(String(64))
+    queue_length: Mapped[int | None]
+    battery_percent: Mapped[int | None]
+    battery_charging: Mapped[bool | None]
+    clock_skew_seconds: Mapped[int | None]  # the tablet's clock minus the server's
+    last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     location: Mapped[Location] = relationship()
