@@ -16,6 +16,7 @@ OFFLINE_AFTER = timedelta(minutes=3)
 MAX_ERROR_LENGTH = 300
 MAX_VERSION_LENGTH = 64
 MAX_QUEUE_LENGTH = 1_000_000
+MAX_CLOCK_SKEW = 100 * 366 * 24 * 3600  # a tablet's clock may be wrong, but not past 1926
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ def record_heartbeat(device: Device, beat: Heartbeat) -> Device:
     errors: dict[str, str] = {}
     queue_length = _whole_number(beat.queue_length, "queue_length", 0, MAX_QUEUE_LENGTH, errors)
     battery = _whole_number(beat.battery_percent, "battery_percent", 0, 100, errors)
-    year = 366 * 24 * 3600
-    skew = _whole_number(beat.clock_skew_seconds, "clock_skew_seconds", -100 * year, 100 * year, errors)
+    skew = _whole_number(
+        beat.clock_skew_seconds, "clock_skew_seconds", -MAX_CLOCK_SKEW, MAX_CLOCK_SKEW, errors
+    )
     if beat.battery_charging not in (None, "", "true", "false"):
         errors["battery_charging"] = _("This value is not a number we expect.")
     version = clean_text(beat.app_version or "", "app_version", errors)

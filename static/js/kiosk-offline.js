@@ -59,8 +59,10 @@
   // htmx calls this instead of fetch for the kiosk's forms.
   function queuedFetch(url, init) {
     var body = String(init.body);
-    var local = localScreen(url, new URLSearchParams(body));
-    return queue.add(url, body).then(function (id) {
+    var fields = new URLSearchParams(body);
+    var local = localScreen(url, fields);
+    var responseId = fields.get("response_id") || (url.match(/responses\/([0-9a-f-]{36})/) || [])[1];
+    return queue.add(url, body, responseId).then(function (id) {
       queue.flush(true);
       return queue.waitFor(id, SERVER_WAIT_MS);
     }, function (error) {

@@ -49,8 +49,9 @@
     });
   }
 
-  function add(url, body) {
-    var entry = { url: url, body: body, createdAt: Date.now(), attempts: 0, nextAttemptAt: 0 };
+  // `subject` names what the entry belongs to (a response): the count is of subjects.
+  function add(url, body, subject) {
+    var entry = { url: url, body: body, subject: subject, createdAt: Date.now(), attempts: 0, nextAttemptAt: 0 };
     return transact(["outbox"], "readwrite", function (tx, done) {
       tx.objectStore("outbox").add(entry).onsuccess = function (event) { done(event.target.result); };
     });
@@ -67,7 +68,10 @@
 
   function count() {
     return transact(["outbox"], "readonly", function (tx, done) {
-      tx.objectStore("outbox").count().onsuccess = function (event) { done(event.target.result); };
+      tx.objectStore("outbox").getAll().onsuccess = function (event) {
+        var subjects = new Set(event.target.result.map(function (entry) { return entry.subject || entry.id; }));
+        done(subjects.size);
+      };
     });
   }
 
