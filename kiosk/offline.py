@@ -1,5 +1,6 @@
 """What keeps a kiosk working offline: its service worker, release headers and heartbeat."""
 
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -61,7 +62,7 @@ def service_worker():
 def heartbeat():
     """Store what the tablet reports; the reply carries the server's clock."""
     fields = strict_form()
-    names = Heartbeat.__dataclass_fields__
+    names = [field.name for field in dataclasses.fields(Heartbeat)]
     record_heartbeat(g.device, Heartbeat(**{name: first(fields, name) for name in names}))
     db.session.commit()
     return "", 204

@@ -146,7 +146,17 @@
     }).catch(function () { /* the old release goes on */ });
   }
 
-  window.Counterpulse.offline = { takeNewRelease: takeNewRelease };
+  // Whether a page load would fail: no service worker to answer it, and no network.
+  function cannotReload() {
+    var controlled = navigator.serviceWorker && navigator.serviceWorker.controller;
+    return !controlled && (!navigator.onLine || queue.failing());
+  }
+
+  window.Counterpulse.offline = {
+    takeNewRelease: takeNewRelease,
+    cannotReload: cannotReload,
+    forgetCustomer: function () { lastTap = null; }
+  };
 
   document.addEventListener("DOMContentLoaded", function () {
     screens = readScreens();

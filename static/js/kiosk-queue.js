@@ -241,6 +241,7 @@
     setMeta: setMeta,
     noteError: noteError,
     lastError: function () { return state.lastError; },
+    failing: function () { return state.failing; },
     clockOffsetMs: function () { return state.clockOffsetMs; },
     now: now,
     onChange: function (listener) { listeners.push(listener); }

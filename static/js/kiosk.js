@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var idleTimer = null;
+  var startScreen = null;  // the start screen as the server sent it, for a reset with no network
 
   function newUuid() {
     // crypto.randomUUID needs a secure context; a tablet on the shop's LAN may use plain http.
@@ -16,8 +17,20 @@
     // A new page load, replacing this one: nothing of this customer stays in the page or history.
     try { sessionStorage.clear(); localStorage.clear(); } catch (e) { /* storage may be off */ }
     var offline = window.Counterpulse && window.Counterpulse.offline;
+    if (startScreen && offline && offline.cannotReload()) { resetInPage(offline); return; }
     var ready = offline ? offline.takeNewRelease() : Promise.resolve();
     ready.then(function () { location.replace(document.body.dataset.startUrl); });
+  }
+
+  // No service worker (plain http on a LAN, or not installed yet) and no network: a page load
+  // would show the browser's error page, so the start screen comes back in place instead.
+  function resetInPage(offline) {
+    var screen = document.getElementById("screen");
+    screen.innerHTML = startScreen;
+    offline.forgetCustomer();
+    if (window.htmx) { window.htmx.process(screen); }
+    prepareScreen();
+    announceScreen();
   }
 
   function armIdle(seconds) {
@@ -60,5 +73,10 @@
   }
 
   document.addEventListener("htmx:after:swap", function () { prepareScreen(); announceScreen(); });
-  document.addEventListener("DOMContentLoaded", prepareScreen);
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.querySelector("#screen form.tap")) {
+      startScreen = document.getElementById("screen").innerHTML;
+    }
+    prepareScreen();
+  });
 })();

@@ -27,7 +27,9 @@ RESET_WAIT_MS = 8_000
 OFFLINE_NOISE = ("net::ERR_INTERNET_DISCONNECTED", "Failed to fetch")
 
 
-def launch_tablet(browser, profile, problems: BrowserProblems, offline: bool = False):
+def launch_tablet(
+    browser, profile, problems: BrowserProblems, offline: bool = False, workers: str = "allow"
+):
     """A Chromium with a profile on disk, as a tablet's browser keeps between restarts."""
     context = browser.browser_type.launch_persistent_context(
         str(profile),
@@ -36,7 +38,7 @@ def launch_tablet(browser, profile, problems: BrowserProblems, offline: bool = F
         headless=True,
         viewport=TABLET,
         locale="en-US",
-        service_workers="allow",
+        service_workers=workers,
         offline=offline,
     )
     context.set_default_timeout(EXPECT_TIMEOUT_MS)
@@ -155,6 +157,25 @@ def test_offline_taps_survive_reload_and_restart_and_arrive_once(
         assert all(r.captured_at < back_online <= r.received_at for r in responses)
         assert sum(1 for r in responses if r.follow_up == "given") == 6
         assert db.session.scalar(select(func.count()).select_from(Alert)) == 3
+
+
+def test_without_a_service_worker_the_kiosk_resets_in_place_while_offline(
+    app, demo, live_server, browser, tmp_path, browser_problems, quick_tablet_settings
+):
+    """Plain http on a LAN has no service worker: the answers still wait in the outbox and
+    the start screen comes back in place of the browser's error page."""
+    for noise in OFFLINE_NOISE:
+        browser_problems.allow(noise)
+    context, page = launch_tablet(browser, tmp_path / "p", browser_problems, workers="block")
+    pair(page, live_server, demo.pairing_code)
+    context.set_offline(True)
+    for rating in (3, 1, 5):
+        answer(page, demo, rating)
+    expect_waiting(page, 3)
+    expect(page).to_have_url(f"{live_server}/kiosk/")
+    context.set_offline(False)
+    wait_for_rows(app, 3)
+    context.close()
 
 
 def test_the_misuse_filter_works_offline_on_the_tablet(
