@@ -48,7 +48,11 @@ def launch_tablet(
         "console",
         lambda message: message.type == "error" and problems.add(f"console: {message.text}"),
     )
-    page = context.pages[0] if context.pages else context.new_page()
+    # A new page, not the window the browser opened with: only pages Playwright creates are
+    # sure to be offline from their first request.
+    page = context.new_page()
+    for first_window in context.pages[:-1]:
+        first_window.close()
     page.on("pageerror", lambda error: problems.add(f"pageerror: {error}"))
     return context, page
 
