@@ -29,8 +29,15 @@ function precache() {
   });
 }
 
+// Posts go straight to the network without waking this worker: the page's outbox owns them.
+function postsBypassTheWorker(event) {
+  if (!event.addRoutes) { return Promise.resolve(); }
+  return Promise.resolve(event.addRoutes({ condition: { requestMethod: "POST" }, source: "network" }))
+    .catch(function () { /* an older browser: the fetch handler lets posts through too */ });
+}
+
 self.addEventListener("install", function (event) {
-  event.waitUntil(precache());
+  event.waitUntil(Promise.all([precache(), postsBypassTheWorker(event)]));
 });
 
 self.addEventListener("activate", function (event) {
