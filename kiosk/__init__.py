@@ -5,18 +5,31 @@ receipt or poster QR code opens on the customer's phone, at short paths (/r/...,
 so the codes stay small. `api_bp` is what tills call to mint receipt codes.
 """
 
+from pathlib import Path
+
 from flask import Blueprint
+
+from kiosk.release import kiosk_release_version
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 link_bp = Blueprint("link", __name__)
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+
+@bp.record_once
+def _compute_release(state) -> None:
+    """Hash the kiosk's files once, when the app is built; a test config may set it."""
+    state.app.config.setdefault("KIOSK_VERSION", kiosk_release_version(Path(state.app.root_path)))
+
+
 from kiosk import (  # noqa: E402,F401  (routes register on import)
     api,
     branding,
     errors,
+    exit_pin,
     link,
     link_errors,
+    offline,
     pairing,
     posters,
     receipts,

@@ -5,7 +5,7 @@ from flask import g, request
 from kiosk import bp
 from kiosk.device import DEVICE_COOKIE, device_required, set_device_cookie
 from kiosk.forms import first, strict_form
-from kiosk.screens import render_screen
+from kiosk.screens import offline_screens, render_screen
 from surveys.capture import (
     Tap,
     follow_up_questions,
@@ -30,7 +30,12 @@ def start():
     survey = survey_for(location.id, Channel.KIOSK)
     if survey is None or survey.main_question is None:
         raise NotFound()
-    response = render_screen("start", location=location, question=survey.main_question)
+    response = render_screen(
+        "start",
+        location=location,
+        question=survey.main_question,
+        offline_screens=offline_screens(survey, location),
+    )
     set_device_cookie(response, request.cookies[DEVICE_COOKIE])  # slide the cookie's expiry
     return response
 

@@ -1,8 +1,12 @@
-"""Raising alerts: the one place a negative response becomes a case for a manager."""
+"""Raising alerts: the one place a negative response or a silent kiosk becomes a case."""
+
+from sqlalchemy import select
 
 from surveys.db import db
-from surveys.models import Alert, Location, Response
+from surveys.models import Alert, Device, Location, Response
 from surveys.notify.events import notify_alert_raised
+
+DEVICE_SILENT = "device_silent"
 
 
 def raise_alert(response: Response, reason: str) -> Alert:
@@ -16,3 +20,23 @@ def raise_alert(response: Response, reason: str) -> Alert:
         location = db.session.get(Location, response.location_id)
         notify_alert_raised(response.alert, response, location)
     return response.alert
+
+
+def open_device_alert(device: Device, reason: str) -> Alert | None:
+    """The device's alert for this reason that a manager has not yet resolved, if any."""
+    return db.session.scalar(
+        select(Alert).where(
+            Alert.device_id == device.id,
+            Alert.reason == reason,
+            Alert.status.in_(Alert.OPEN_STATUSES),
+        )
+    )
+
+
+def raise_device_alert(device: Device, reason: str) -> Alert:
+    """Open an alert about a device, unless one for the same reason is still open."""
+    alert = open_device_alert(device, reason)
+    if alert is None:
+        alert = Alert(location_id=device.location_id, device=device, reason=reason)
+        db.session.add(alert)
+    return alert

@@ -42,9 +42,12 @@ from surveys.versions import version_answered
 if TYPE_CHECKING:
     from surveys.receipts import Receipt
 
-# A client clock this far off is not believed; the server's time is used instead.
+# A kiosk sends the time it captured an answer, by its clock corrected by the offset it saw at
+# its last server contact; answers queued offline arrive late but keep that time. A time in
+# the future, before the device was paired or older than a queue can plausibly hold is a
+# broken clock: the server's time is used instead.
 CLOCK_TOLERANCE_FUTURE = timedelta(minutes=5)
-CLOCK_TOLERANCE_PAST = timedelta(days=30)
+MAX_QUEUED_AGE = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def record_tap(source: Device | Source, tap: Tap) -> Response:
     if survey is None or survey.main_question is None:
         raise NotFound()
     survey = version_answered(survey, tap.question_id)
-    response_uuid, rating, language, captured_at = _validate_tap(survey, source.location, tap)
+    response_uuid, rating, language, captured_at = _validate_tap(survey, source, tap)
     existing = db.session.scalar(Response.by_uuid(response_uuid))
     if existing is not None:
         return _same_tap_or_conflict(existing, source, rating)
@@ -141,7 +144,8 @@ def _refuse_a_second_answer(source: Source) -> None:
         raise AlreadyAnswered()
 
 
-def _validate_tap(survey: Survey, location: Location, tap: Tap) -> tuple[str, int, str, datetime]:
+def _validate_tap(survey: Survey, source: Source, tap: Tap) -> tuple[str, int, str, datetime]:
+    location = source.location
     errors: dict[str, str] = {}
     question = survey.main_question
     try:
@@ -156,13 +160,23 @@ def _validate_tap(survey: Survey, location: Location, tap: Tap) -> tuple[str, in
         errors["rating"] = _("Please choose one of the faces.")
     if tap.language not in location.languages:
         errors["language"] = _("This language is not offered here.")
-    captured_at = _parse_client_time(tap.captured_at, errors)
+    captured_at = _parse_client_time(tap.captured_at, errors, _earliest_capture(source.device))
     if errors:
         raise SubmissionInvalid(errors)
     return response_uuid, rating, tap.language, captured_at
 
 
-def _parse_client_time(value: str | None, errors: dict[str, str]) -> datetime:
+def _earliest_capture(device: Device | None) -> datetime:
+    """The earliest capture time believable: not before a tablet was paired, nor too old.
+    Link and receipt answers have no device, so only the age limit applies to them."""
+    oldest = utcnow() - MAX_QUEUED_AGE
+    if device is None:
+        return oldest
+    since = device.paired_at or device.created_at or utcnow()
+    return max(since - CLOCK_TOLERANCE_FUTURE, oldest)
+
+
+def _parse_client_time(value: str | None, errors: dict[str, str], earliest: datetime) -> datetime:
     """The device's capture time in UTC; the server's time when missing or implausible."""
     now = utcnow()
     if not value:
@@ -174,7 +188,7 @@ def _parse_client_time(value: str | None, errors: dict[str, str]) -> datetime:
         return now
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone(UTC).replace(tzinfo=None)
-    if not now - CLOCK_TOLERANCE_PAST <= stamp <= now + CLOCK_TOLERANCE_FUTURE:
+    if not earliest <= stamp <= now + CLOCK_TOLERANCE_FUTURE:
         return now
     return stamp
 
@@ -185,12 +199,28 @@ def _same_tap_or_conflict(existing: Response, source: Source, rating: int) -> Re
     return existing
 
 
+@dataclass(frozen=True)
+class TapOutcome:
+    """What a first rating leads to: negative or not, and the follow-up questions it opens."""
+
+    negative: bool
+    questions: list[Question]
+
+
+def tap_outcome(survey: Survey, rating: int, staff_known: bool = False) -> TapOutcome:
+    """The outcome of a rating, the same on the server and (as data) on an offline kiosk."""
+    return TapOutcome(
+        negative=rules.is_negative_rating(survey.main_question, rating),
+        questions=_questions_opened(survey, rating, staff_known),
+    )
+
+
 def _new_response(survey, source: Source, response_uuid, rating, language, captured_at):
     """A response with its rating answer, classified, flagged and alerted as needed."""
     question = survey.main_question
     device = source.device
     staff_id = source.receipt.staff_id if source.receipt else None
-    opened = _questions_opened(survey, rating, staff_known=staff_id is not None)
+    outcome = tap_outcome(survey, rating, staff_known=staff_id is not None)
     response = Response(
         uuid=response_uuid,
         survey=survey,
@@ -200,10 +230,10 @@ def _new_response(survey, source: Source, response_uuid, rating, language, captu
         language=language,
         captured_at=captured_at,
         rating=rating,
-        is_negative=rules.is_negative_rating(question, rating),
+        is_negative=outcome.negative,
         # The misuse interval is per tablet; link channels rely on cookies and rate limits.
         suspected_misuse=device is not None and _pressed_too_soon(device, captured_at),
-        follow_up=FollowUp.OFFERED if opened else FollowUp.NONE,
+        follow_up=FollowUp.OFFERED if outcome.questions else FollowUp.NONE,
     )
     if source.receipt is not None:
         _stamp_receipt(response, source.receipt, question)

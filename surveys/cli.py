@@ -1,6 +1,7 @@
 """Command-line tasks: `flask --app wsgi demo | locations | devices | users`."""
 
 import json
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -11,10 +12,13 @@ from sqlalchemy import select
 from surveys.accounts import create_user, generate_password
 from surveys.db import db
 from surveys.demo import set_up_demo
+from surveys.device_silence import SILENT_AFTER, check_silent_devices
 from surveys.devices import create_device, revoke_device
 from surveys.errors import SubmissionInvalid
+from surveys.kiosk_exit import set_exit_pin
 from surveys.locations import create_location
 from surveys.models import Device, Location, Role, User
+from surveys.opening_hours import parse_opening_hours
 from surveys.posters import POSTER_PATH
 from surveys.receipts import RECEIPT_PATH
 
@@ -81,6 +85,41 @@ def locations_add(name: str, timezone: str, languages: str, default_language: st
     click.echo(f"Location {location.id}: {location.name}")
 
 
+def _location(location_id: int) -> Location:
+    location = db.session.get(Location, location_id)
+    if location is None:
+        raise click.UsageError(f"No location {location_id}")
+    return location
+
+
+@locations.command("hours")
+@click.argument("location_id", type=int)
+@click.argument("specs", nargs=-1)
+def locations_hours(location_id: int, specs: tuple[str, ...]):
+    """Set opening hours, e.g. "mon-fri 09:00-18:00" "sat 10:00-14:00"; none: not set."""
+    location = _location(location_id)
+    try:
+        location.opening_hours = parse_opening_hours(list(specs))
+    except SubmissionInvalid as invalid:
+        raise click.UsageError("; ".join(invalid.errors.values())) from None
+    db.session.commit()
+    click.echo(f"Opening hours of {location.name} ({location.timezone}): {location.opening_hours}")
+
+
+@locations.command("exit-pin")
+@click.argument("location_id", type=int)
+@click.option("--pin", prompt=True, hide_input=True, confirmation_prompt=True)
+def locations_exit_pin(location_id: int, pin: str):
+    """Set the PIN that leaves kiosk mode on the location's tablets."""
+    location = _location(location_id)
+    try:
+        set_exit_pin(location, pin)
+    except SubmissionInvalid as invalid:
+        raise click.UsageError("; ".join(invalid.errors.values())) from None
+    db.session.commit()
+    click.echo(f"Exit PIN of {location.name} set.")
+
+
 devices = AppGroup("devices", help="Manage kiosk tablets.")
 
 
@@ -90,10 +129,7 @@ devices = AppGroup("devices", help="Manage kiosk tablets.")
 @click.option("--base-url")
 def devices_pair(location_id: int, name: str, base_url: str | None):
     """Create a device and print its one-time pairing link."""
-    location = db.session.get(Location, location_id)
-    if location is None:
-        raise click.UsageError(f"No location {location_id}")
-    device, code = create_device(location, name)
+    device, code = create_device(_location(location_id), name)
     db.session.commit()
     click.echo(f"Device {device.id}: open this link on the tablet within 24 hours:")
     click.echo(_pairing_url(code, base_url))
@@ -109,6 +145,23 @@ def devices_revoke(device_id: int):
     revoke_device(device)
     db.session.commit()
     click.echo(f"Device {device.id} ({device.name}) revoked.")
+
+
+@devices.command("check-silent")
+@click.option(
+    "--minutes",
+    type=click.IntRange(min=1),
+    default=int(SILENT_AFTER.total_seconds() // 60),
+    show_default=True,
+    help="Silence during opening hours that raises an alert.",
+)
+def devices_check_silent(minutes: int):
+    """Alert the manager about tablets silent during opening hours (run it from cron)."""
+    raised = check_silent_devices(silent_after=timedelta(minutes=minutes))
+    db.session.commit()
+    for alert in raised:
+        click.echo(f"Alert {alert.id}: {alert.device.name} at {alert.location.name} is silent.")
+    click.echo(f"{len(raised)} new device-silent alert(s).")
 
 
 users = AppGroup("users", help="Manage admin accounts.")

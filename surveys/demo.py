@@ -12,6 +12,7 @@ from surveys.devices import create_device, issue_pairing_code
 from surveys.languages import SUPPORTED_LANGUAGES
 from surveys.locations import assign_survey, create_location
 from surveys.models import Channel, Device, Location, Role, Staff, Survey, SurveyAssignment, User
+from surveys.opening_hours import parse_opening_hours
 from surveys.posters import poster_code
 from surveys.receipts import mint_receipt
 from surveys.survey_templates import create_quick_faces_survey
@@ -42,6 +43,7 @@ def set_up_demo() -> DemoSetup:
     if location is None:
         location = create_location(DEMO_LOCATION, "Asia/Yerevan", list(SUPPORTED_LANGUAGES), "en")
         location.manager_on_duty = True
+        location.opening_hours = parse_opening_hours(["mon-sun 08:00-22:00"])
         location.staff = [Staff(name=name) for name in DEMO_STAFF]
         db.session.flush()
         survey = create_quick_faces_survey()

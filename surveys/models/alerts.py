@@ -6,14 +6,14 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.db import db
 from surveys.models.common import enum_column, utcnow
 
 if TYPE_CHECKING:
-    from surveys.models.locations import Location
+    from surveys.models.locations import Device, Location
     from surveys.models.responses import Response
 
 
@@ -26,15 +26,24 @@ class AlertStatus(enum.StrEnum):
 
 
 class Alert(db.Model):
-    """A negative response that a manager must handle: the case."""
+    """Something a manager must handle, the case: a negative response or a silent kiosk."""
+
+    __table_args__ = (
+        CheckConstraint("response_id IS NOT NULL OR device_id IS NOT NULL", name="subject"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id"), unique=True)
+    # One of the two is set: the response that was negative, or the device that fell silent.
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id"), unique=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"), index=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), index=True)
     status: Mapped[AlertStatus] = mapped_column(enum_column(AlertStatus), default=AlertStatus.NEW)
     reason: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     escalated_at: Mapped[datetime | None]  # when the owners were told nobody took it
 
-    response: Mapped[Response] = relationship(back_populates="alert")
+    response: Mapped[Response | None] = relationship(back_populates="alert")
+    device: Mapped[Device | None] = relationship()
     location: Mapped[Location] = relationship()
+
+    OPEN_STATUSES = (AlertStatus.NEW, AlertStatus.ACKNOWLEDGED, AlertStatus.REOPENED)

@@ -32,6 +32,12 @@ class Location(db.Model):
     surge_threshold_percent: Mapped[int] = mapped_column(default=50, server_default="50")
     surge_window_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
     surge_min_responses: Mapped[int] = mapped_column(default=4, server_default="4")
+    # {"mon": [["09:00", "18:00"]], ...} in the location's time zone; empty: hours not set.
+    opening_hours: Mapped[dict[str, list[list[str]]]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
+    # argon2id hash of the PIN that leaves kiosk mode; None: the kiosk cannot be left.
+    exit_pin_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Tills that print receipt codes offline hold a copy of this secret (docs/receipt-codes.md).
     receipt_secret: Mapped[str] = mapped_column(String(64), default=new_signing_secret)
@@ -66,6 +72,14 @@ class Device(db.Model):
     paired_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime | None]
+    # What the tablet said in its last heartbeat.
+    last_heartbeat_at: Mapped[datetime | None]
+    app_version: Mapped[str | None] = mapped_column(String(64))
+    queue_length: Mapped[int | None]
+    battery_percent: Mapped[int | None]
+    battery_charging: Mapped[bool | None]
+    clock_skew_seconds: Mapped[int | None]  # the tablet's clock minus the server's
+    last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     location: Mapped[Location] = relationship()
