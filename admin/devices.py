@@ -6,6 +6,7 @@ from admin import bp
 from admin.guards import actor, location_or_404, manager_required, scoped_or_404
 from admin.rendering import render_page, see_other, wants_partial
 from surveys.db import db
+from surveys.device_health import device_health
 from surveys.devices import add_device, devices_of, renew_pairing_code, revoke
 from surveys.errors import SubmissionInvalid
 from surveys.models import Device, Location
@@ -18,7 +19,10 @@ def _section(location: Location, status: int = 200, **state):
     """The tablets with the add form; state may carry errors or a link just issued."""
     state.setdefault("errors", {})
     devices = list(db.session.scalars(devices_of(location)))
-    return render_page(PAGE, SECTION, status, location=location, devices=devices, **state)
+    health = {device.id: device_health(device) for device in devices}
+    return render_page(
+        PAGE, SECTION, status, location=location, devices=devices, health=health, **state
+    )
 
 
 def _with_pairing_link(device: Device, code: str, status: int = 200):

@@ -3,8 +3,8 @@
 import re
 
 from surveys.db import db
-from surveys.models import Device
-from tests.admin.conftest import PARTIAL, post_form
+from surveys.models import Device, utcnow
+from tests.admin.conftest import PARTIAL, post_form, sign_in_as
 
 
 def pairing_path(html: str) -> str:
@@ -55,3 +55,16 @@ def test_a_manager_cannot_revoke_another_locations_tablet(app, signed_in, shops)
     assert response.status_code == 404
     with app.app_context():
         assert db.session.get(Device, shops.device_a).revoked_at is None
+
+
+def test_the_tablets_page_shows_each_tablets_health(app, shops):
+    """A heartbeat's queue length and battery appear on the manager's tablets page."""
+    with app.app_context():
+        device = db.session.get(Device, shops.device_a)
+        device.paired_at = device.last_heartbeat_at = utcnow()
+        device.queue_length, device.battery_percent = 7, 42
+        db.session.commit()
+    client = app.test_client()
+    sign_in_as(app, client, shops.manager_a)
+    html = client.get(f"/admin/locations/{shops.a}/devices/").get_data(as_text=True)
+    assert "Online" in html and "42 %" in html and ">7<" in html
