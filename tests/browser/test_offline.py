@@ -246,7 +246,9 @@ def test_a_lost_reply_is_resent_and_stores_nothing_new(
         page.wait_for_timeout(250)
     expect_start_screen(page, timeout=RESET_WAIT_MS)
     expect(page.locator("#kiosk-status")).to_have_attribute("data-pending", "0")
-    assert len(deliveries) == 2 and deliveries[0] == deliveries[1]
+    # Resent at least once (under load a slow reply may be resent twice), always the same
+    # answer, and stored once.
+    assert len(deliveries) >= 2 and all(body == deliveries[0] for body in deliveries)
     assert stored_count(app) == 1
 
 
