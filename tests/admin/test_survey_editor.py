@@ -49,7 +49,7 @@ def test_an_owner_starts_from_a_template_in_one_click(owner, app):
     assert created.status_code == 303
     editor = owner.get(created.headers["Location"]).get_data(as_text=True)
     assert "How was your shopping today?" in editor and "Queue at the checkout" in editor
-    assert "Missing translation" in editor  # the new template texts are not in the catalogs yet
+    assert "Missing translation" not in editor  # ready templates come translated
 
 
 def test_editor_actions_change_the_form_and_store_nothing(owner, app, demo):
