@@ -1,8 +1,10 @@
 """Typed SQLAlchemy models, one module per part of the domain; import them from here."""
 
-from surveys.models.alerts import Alert, AlertStatus
+from surveys.models.alerts import Alert, AlertEvent, AlertStatus, EventKind, Outcome, Remedy
 from surveys.models.common import utcnow
+from surveys.models.coupons import Coupon
 from surveys.models.locations import Device, Location, Staff
+from surveys.models.presence import InboxPresence
 from surveys.models.responses import Answer, Customer, FollowUp, Response
 from surveys.models.surveys import (
     RATING_RANGES,
@@ -18,15 +20,21 @@ from surveys.models.users import AuditEvent, Role, User, user_location
 __all__ = [
     "RATING_RANGES",
     "Alert",
+    "AlertEvent",
     "AuditEvent",
     "AlertStatus",
     "Answer",
     "Channel",
+    "Coupon",
     "Customer",
     "Device",
+    "EventKind",
     "FollowUp",
+    "InboxPresence",
     "Location",
+    "Outcome",
     "Question",
+    "Remedy",
     "QuestionKind",
     "Response",
     "Role",
