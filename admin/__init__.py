@@ -32,4 +32,4 @@ def _guard():
     return login_manager.unauthorized()
 
 
-from admin import alerts, auth  # noqa: E402,F401  (routes register on import)
+from admin import alerts, auth, cases, coupons, presentation  # noqa: E402,F401  (routes register on import)

@@ -1,15 +1,89 @@
-"""The alert inbox: negative answers waiting for a manager."""
+"""The alert inbox: the list, its live feed, and the presence the open inbox reports.
 
-from flask import render_template
-from sqlalchemy import select
+Live updates are htmx polling every second, not Server-Sent Events: a poll is one indexed
+look-up answered 204 when nothing changed, it works the same behind any number of gunicorn
+sync workers and hosts (the database carries the signal, no process memory, no pub/sub),
+and it holds no worker open per watching manager as a stream would. The cost is up to one
+second of delay, within the promise; bench/inbox.py measures it.
+"""
+
+from flask import abort, request
+from flask_login import current_user
 
 from admin import bp
+from admin.presentation import render_page_or_fragment, signed_in_user
 from surveys.db import db
-from surveys.models import Alert
+from surveys.errors import NotVisible, SubmissionInvalid
+from surveys.inbox import (
+    FeedCursor,
+    InboxFilter,
+    feed_cursor,
+    follow_ups_due,
+    fresh_alerts,
+    inbox_alerts,
+    new_alert_count,
+    parse_filter,
+    visible_locations,
+)
+from surveys.models import AlertStatus
+from surveys.presence import HEARTBEAT_SECONDS, record_presence, watched_location_ids
+
+
+def _inbox_filter() -> InboxFilter:
+    try:
+        return parse_filter(current_user, request.args)
+    except NotVisible:
+        abort(404)
+    except SubmissionInvalid:
+        abort(400)
+
+
+def _inbox_context(inbox: InboxFilter, cursor: FeedCursor) -> dict:
+    user = signed_in_user()
+    return {
+        "inbox": inbox,
+        "cursor": cursor,
+        "alerts": inbox_alerts(user, inbox),
+        "due": follow_ups_due(user, inbox),
+        "new_count": new_alert_count(user, inbox),
+        "locations": visible_locations(user),
+        "statuses": list(AlertStatus),
+        "heartbeat_seconds": HEARTBEAT_SECONDS,
+    }
 
 
 @bp.get("/")
 def alerts_list():
-    """The newest alerts first."""
-    alerts = db.session.scalars(select(Alert).order_by(Alert.created_at.desc()).limit(100))
-    return render_template("admin/alerts/list.html", alerts=list(alerts))
+    """The inbox, newest first; the filter form swaps only the list."""
+    inbox = _inbox_filter()
+    context = _inbox_context(inbox, feed_cursor(signed_in_user(), inbox))
+    return render_page_or_fragment(
+        "admin/alerts/list.html", "admin/alerts/_inbox.html", with_title=True, **context
+    )
+
+
+@bp.get("/alerts/feed")
+def alerts_feed():
+    """204 while nothing changed since the page's cursor; else the list again, and news."""
+    inbox = _inbox_filter()
+    seen = FeedCursor.parse(request.args.get("cursor"))
+    if seen is None:
+        abort(400)
+    now = feed_cursor(signed_in_user(), inbox)
+    if now == seen:
+        return "", 204, {"Cache-Control": "no-store"}
+    fresh = fresh_alerts(signed_in_user(), inbox, seen.alert_id) if seen.alert_id else []
+    context = _inbox_context(inbox, now)
+    return render_page_or_fragment(
+        "admin/alerts/_feed_update.html", "admin/alerts/_feed_update.html", fresh=fresh, **context
+    )
+
+
+@bp.post("/alerts/presence")
+def inbox_presence():
+    """The open inbox reports in, so kiosks may promise that a manager will come."""
+    inbox = _inbox_filter()
+    user = signed_in_user()
+    record_presence(user, watched_location_ids(user, inbox.location_id))
+    db.session.commit()
+    return "", 204

@@ -58,3 +58,12 @@ class NotAllowed(SubmissionError):
 
     def __init__(self):
         super().__init__({"user": str(_l("You may look at this case but not change it."))})
+
+
+class NotVisible(SubmissionError):
+    """Not there, or not this user's to see: the same answer for both, so nothing leaks."""
+
+    status = 404
+
+    def __init__(self):
+        super().__init__({"id": str(_l("This does not exist, or it is not yours to see."))})

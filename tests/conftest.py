@@ -105,7 +105,7 @@ class Demo:
 def demo(app) -> Demo:
     """The demo location, survey, unpaired device and owner."""
     with app.app_context():
-        setup = set_up_demo()
+        setup = set_up_demo(sample_cases=False)
         db.session.commit()
         location = db.session.query(Location).one()
         survey = db.session.query(Survey).one()

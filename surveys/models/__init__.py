@@ -1,6 +1,14 @@
 """Typed SQLAlchemy models, one module per part of the domain; import them from here."""
 
-from surveys.models.alerts import Alert, AlertEvent, AlertStatus, EventKind, Outcome, Remedy
+from surveys.models.alerts import (
+    ALLOWED_FROM,
+    Alert,
+    AlertEvent,
+    AlertStatus,
+    EventKind,
+    Outcome,
+    Remedy,
+)
 from surveys.models.common import utcnow
 from surveys.models.coupons import Coupon
 from surveys.models.locations import Device, Location, Staff
@@ -18,6 +26,7 @@ from surveys.models.surveys import (
 from surveys.models.users import AuditEvent, Role, User, user_location
 
 __all__ = [
+    "ALLOWED_FROM",
     "RATING_RANGES",
     "Alert",
     "AlertEvent",

@@ -118,6 +118,10 @@ class Alert(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    def __init__(self, **fields):
+        fields.setdefault("status", AlertStatus.NEW)  # a fresh case is new before its INSERT too
+        super().__init__(**fields)
+
     def can(self, action: str) -> bool:
         """Whether the action is allowed in the case's current state."""
         return self.status in ALLOWED_FROM[action][0]
@@ -126,7 +130,8 @@ class Alert(db.Model):
         if not self.can(action):
             raise InvalidTransition(str(ALLOWED_FROM[action][1]))
 
-    def _record(self, kind: EventKind, by: User | None, note: str | None = None, **data):
+    def add_event(self, kind: EventKind, by: User | None, note: str | None = None, **data):
+        """Append a line to the case's timeline."""
         self.events.append(
             AlertEvent(location_id=self.location_id, kind=kind, actor=by, note=note, data=data)
         )
@@ -139,13 +144,13 @@ class Alert(db.Model):
         self.acknowledged_by = by
         if self.assigned_to is None:
             self.assigned_to = by
-        self._record(EventKind.ACKNOWLEDGED, by)
+        self.add_event(EventKind.ACKNOWLEDGED, by)
 
     def assign(self, to: User, by: User) -> None:
         """Hand the case to a colleague (the caller checks that they may act on it)."""
         self._require("assign")
         self.assigned_to = to
-        self._record(EventKind.ASSIGNED, by, assignee=to.email)
+        self.add_event(EventKind.ASSIGNED, by, assignee=to.email)
 
     def resolve(
         self, by: User, remedy: Remedy, note: str | None = None, amount_cents: int | None = None
@@ -161,7 +166,7 @@ class Alert(db.Model):
         self.remedy = remedy
         self.remedy_note = note
         self.amount_cents = amount_cents if remedy in (Remedy.REFUND, Remedy.COUPON) else None
-        self._record(
+        self.add_event(
             EventKind.RESOLVED, by, note, remedy=remedy.value, amount_cents=self.amount_cents
         )
 
@@ -171,7 +176,7 @@ class Alert(db.Model):
         if at <= utcnow():
             raise SubmissionInvalid({"follow_up_at": str(_l("Please choose a time to come."))})
         self.follow_up_at = at
-        self._record(EventKind.FOLLOW_UP_SCHEDULED, by, at=at.isoformat())
+        self.add_event(EventKind.FOLLOW_UP_SCHEDULED, by, at=at.isoformat())
 
     def close(self, by: User, outcome: Outcome, note: str | None = None) -> None:
         """Finish the case with what came of it: won back, neutral or lost."""
@@ -180,7 +185,7 @@ class Alert(db.Model):
         self.closed_at = utcnow()
         self.outcome = outcome
         self.follow_up_at = None
-        self._record(EventKind.CLOSED, by, note, outcome=outcome.value)
+        self.add_event(EventKind.CLOSED, by, note, outcome=outcome.value)
 
     def reopen(self, by: User, note: str | None = None) -> None:
         """Take a resolved or closed case up again; its outcome no longer counts."""
@@ -189,7 +194,7 @@ class Alert(db.Model):
         self.closed_at = None
         self.outcome = None
         self.follow_up_at = None
-        self._record(EventKind.REOPENED, by, note)
+        self.add_event(EventKind.REOPENED, by, note)
 
     def follow_up_due(self, now: datetime | None = None) -> bool:
         """A scheduled follow-up whose time has come."""
