@@ -41,6 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         PUBLIC_URL="http://127.0.0.1:5000",
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # The alert inbox stays open all day: its token lives as long as the session (which
+        # logout and password changes end), not one hour, or its buttons would stop working.
+        WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)

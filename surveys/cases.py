@@ -56,19 +56,18 @@ def act_on_case(
     """Perform one action on the case; return what to tell the manager."""
     if not can_act_on_location(user, alert.location_id):
         raise NotAllowed()
-    perform = ACTIONS[action]
-    message = perform(alert, user, form)
-    record_audit(
-        f"case.{action}",
-        actor=user,
-        location_id=alert.location_id,
-        client_address=client_address,
-        alert_id=alert.id,
-        status=alert.status.value,
-    )
     try:
+        message = ACTIONS[action](alert, user, form)
+        record_audit(
+            f"case.{action}",
+            actor=user,
+            location_id=alert.location_id,
+            client_address=client_address,
+            alert_id=alert.id,
+            status=alert.status.value,
+        )
         db.session.flush()
-    except StaleDataError:
+    except StaleDataError:  # any flush, even an autoflush, may find the version moved on
         raise CaseChanged() from None
     return message
 
