@@ -7,7 +7,7 @@ and it holds no worker open per watching manager as a stream would. The cost is 
 second of delay, within the promise; bench/inbox.py measures it.
 """
 
-from flask import abort, request
+from flask import abort, make_response, render_template, request
 from flask_login import current_user
 
 from admin import bp
@@ -72,11 +72,13 @@ def alerts_feed():
     now = feed_cursor(signed_in_user(), inbox)
     if now == seen:
         return "", 204, {"Cache-Control": "no-store"}
-    fresh = fresh_alerts(signed_in_user(), inbox, seen.alert_id) if seen.alert_id else []
-    context = _inbox_context(inbox, now)
-    return render_page_or_fragment(
-        "admin/alerts/_feed_update.html", "admin/alerts/_feed_update.html", fresh=fresh, **context
+    news = now.alert_id > seen.alert_id
+    fresh = fresh_alerts(signed_in_user(), inbox, seen.alert_id) if news else []
+    response = make_response(
+        render_template("admin/alerts/_feed_update.html", fresh=fresh, **_inbox_context(inbox, now))
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/alerts/presence")

@@ -80,7 +80,7 @@ def record_refusal(alert: Alert, user: User, action: str, client_address: str | 
         location_id=alert.location_id,
         client_address=client_address,
         alert_id=alert.id,
-        action=action,
+        attempted=action,
     )
 
 

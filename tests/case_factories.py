@@ -49,6 +49,11 @@ def make_user(email: str, role: Role, locations: list[Location] = ()) -> User:
     return user
 
 
+def use_test_password(user: User) -> None:
+    """Let an existing account sign in with the test password."""
+    user.password_hash = _password_hash()
+
+
 def make_alert(
     location: Location,
     rating: int = 1,
@@ -103,3 +108,23 @@ def sign_in(client, email: str, password: str = PASSWORD) -> None:
         "/admin/login", data={"email": email, "password": password, "csrf_token": token}
     )
     assert response.status_code == 303, response.get_data(as_text=True)
+
+
+def live_sign_in(session, base: str, email: str) -> None:
+    """Sign a requests session in on a live server."""
+    html = session.get(f"{base}/admin/login", timeout=30).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    data = {"email": email, "password": PASSWORD, "csrf_token": token}
+    assert (
+        session.post(
+            f"{base}/admin/login", data=data, allow_redirects=False, timeout=30
+        ).status_code
+        == 303
+    )
+
+
+def live_csrf(session, base: str) -> str:
+    """The CSRF token of a signed-in requests session."""
+    return re.search(
+        r'"X-CSRFToken": "([^"]+)"', session.get(f"{base}/admin/", timeout=30).text
+    ).group(1)
