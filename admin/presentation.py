@@ -35,6 +35,7 @@ OUTCOME_LABELS = {
     Outcome.LOST: _l("Lost"),
 }
 EVENT_LABELS = {
+    EventKind.DETAILS_ADDED: _l("The customer told us more"),
     EventKind.ACKNOWLEDGED: _l("Acknowledged"),
     EventKind.ASSIGNED: _l("Assigned"),
     EventKind.RESOLVED: _l("Resolved"),

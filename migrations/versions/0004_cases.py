@@ -35,7 +35,7 @@ def upgrade():
     sa.Column('location_id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
-    sa.Column('kind', sa.Enum('acknowledged', 'assigned', 'resolved', 'follow_up_scheduled', 'closed', 'reopened', 'coupon_issued', 'coupon_redeemed', name='eventkind', native_enum=False, length=20), nullable=False),
+    sa.Column('kind', sa.Enum('details_added', 'acknowledged', 'assigned', 'resolved', 'follow_up_scheduled', 'closed', 'reopened', 'coupon_issued', 'coupon_redeemed', name='eventkind', native_enum=False, length=20), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_alert_event_actor_id_user'), ondelete='SET NULL'),

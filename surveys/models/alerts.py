@@ -48,6 +48,7 @@ class Outcome(enum.StrEnum):
 
 
 class EventKind(enum.StrEnum):
+    DETAILS_ADDED = "details_added"  # the customer finished the follow-up after the tap
     ACKNOWLEDGED = "acknowledged"
     ASSIGNED = "assigned"
     RESOLVED = "resolved"

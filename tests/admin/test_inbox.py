@@ -84,6 +84,20 @@ def test_the_feed_is_empty_until_a_customer_taps_then_brings_the_alert(client, k
     assert client.get(feed_url(html), headers=PARTIAL).status_code == 204
 
 
+def test_the_customers_words_reach_the_open_inbox_when_the_follow_up_comes(
+    client, kiosk, demo, cast
+):
+    sign_in(client, cast.manager)
+    form = tap_form(demo, 2)
+    kiosk.post("/kiosk/responses", data=form)
+    url = feed_url(client.get("/admin/").get_data(as_text=True))
+    assert client.get(url, headers=PARTIAL).status_code == 204
+    words = {f"q{demo.question_ids['comment']}": "Nobody at the till"}
+    kiosk.post(f"/kiosk/responses/{form['response_id']}/follow-up", data=words)
+    update = client.get(url, headers=PARTIAL)
+    assert update.status_code == 200 and "Nobody at the till" in update.get_data(as_text=True)
+
+
 def test_the_feed_reports_a_colleagues_action_without_announcing_it(app, client, cast, new_alert):
     alert_id = new_alert()
     sign_in(client, cast.manager)
