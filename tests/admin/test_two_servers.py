@@ -41,6 +41,7 @@ def start_gunicorn(database_uri: str, log) -> tuple[subprocess.Popen, str]:
     }
     env.pop("DATABASE_URL", None)
     command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    command.append("--no-control-socket")  # else gunicorn 27 makes ~/.gunicorn/gunicorn.ctl
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}"
 
