@@ -1,6 +1,6 @@
 """The managers' blueprint: login, alert inbox and cases, and later dashboards and editors."""
 
-from flask import Blueprint, request
+from flask import Blueprint, request, url_for
 from flask_login import LoginManager, current_user
 
 from surveys.db import db
@@ -29,6 +29,10 @@ def _guard():
     """Every admin route needs a signed-in user, except the login page itself."""
     if request.endpoint == "admin.login" or current_user.is_authenticated:
         return None
+    if request.headers.get("HX-Request"):
+        # A poll from a page whose session ended: send the whole page to the login, rather
+        # than letting htmx swap the login form into a corner of the inbox.
+        return "", 401, {"HX-Redirect": url_for("admin.login")}
     return login_manager.unauthorized()
 
 

@@ -4,7 +4,12 @@ Live updates are htmx polling every second, not Server-Sent Events: a poll is on
 look-up answered 204 when nothing changed, it works the same behind any number of gunicorn
 sync workers and hosts (the database carries the signal, no process memory, no pub/sub),
 and it holds no worker open per watching manager as a stream would. The cost is up to one
-second of delay, within the promise; bench/inbox.py measures it.
+second of delay, within the promise; bench/inbox.py measures it. Redis is not needed for
+this: the cursor is a few indexed look-ups, and the database is already shared by every host.
+
+Browsers slow the timers of a tab hidden for minutes (Chrome: to once a minute), so the
+inbox is meant to stay visible on its phone or screen; the presence it reports lapses too,
+and the kiosk then stops promising that a manager will come.
 """
 
 from flask import abort, make_response, render_template, request

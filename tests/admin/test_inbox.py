@@ -130,3 +130,12 @@ def test_the_open_inbox_reports_presence_for_what_it_shows(app, client, cast):
     with app.app_context():
         assert db.session.query(InboxPresence).count() == 2
     assert client.post("/admin/alerts/presence").status_code == 400  # no CSRF token
+
+
+def test_a_poll_after_the_session_ended_sends_the_page_to_the_login(client, cast):
+    sign_in(client, cast.manager)
+    url = feed_url(client.get("/admin/").get_data(as_text=True))
+    client.post("/admin/logout", headers=csrf_headers(client))
+    response = client.get(url, headers=PARTIAL | {"HX-Request": "true"})
+    assert response.status_code == 401 and response.headers["HX-Redirect"] == "/admin/login"
+    assert client.get("/admin/").status_code == 302  # a plain visit is redirected as before
