@@ -55,8 +55,10 @@ from surveys.inbox import (  # noqa: E402
 )
 from surveys.models import (  # noqa: E402
     Alert,
+    AlertEvent,
     AlertStatus,
     Channel,
+    EventKind,
     FollowUp,
     Location,
     Response,
@@ -229,19 +231,20 @@ def latency_section(args, workdir: Path) -> None:
 
 
 def bulk_insert_alerts(count: int, locations: list[int], survey_id: int) -> None:
-    """`count` negative responses with their alerts, spread over locations and states."""
+    """`count` negative responses with alerts spread over locations and states, and a
+    timeline event for every handled one; resolved ones have a follow-up, some due."""
     start = db.session.scalar(select(func.max(Response.id))) or 0
     now = utcnow()
     states = [AlertStatus.CLOSED] * 90 + [AlertStatus.RESOLVED] * 6 + [AlertStatus.NEW] * 4
     for batch in range(0, count, 5000):
-        responses, alerts = [], []
+        responses, alerts, events = [], [], []
         for n in range(batch, min(batch + 5000, count)):
-            rid = start + n + 1
+            row_id, status = start + n + 1, states[n % len(states)]
             at = now - timedelta(seconds=(count - n) * 30)
             location_id = locations[n % len(locations)]
             responses.append(
                 {
-                    "id": rid,
+                    "id": row_id,
                     "uuid": str(uuid.uuid4()),
                     "survey_id": survey_id,
                     "location_id": location_id,
@@ -256,16 +259,38 @@ def bulk_insert_alerts(count: int, locations: list[int], survey_id: int) -> None
             )
             alerts.append(
                 {
-                    "response_id": rid,
+                    "id": row_id,
+                    "response_id": row_id,
                     "location_id": location_id,
-                    "status": states[n % len(states)],
+                    "status": status,
                     "reason": "rating",
                     "created_at": at,
+                    "follow_up_at": at + timedelta(days=1)
+                    if status == AlertStatus.RESOLVED
+                    else None,
                 }
             )
+            if status != AlertStatus.NEW:
+                kind = EventKind.CLOSED if status == AlertStatus.CLOSED else EventKind.RESOLVED
+                events.append(
+                    {
+                        "alert_id": row_id,
+                        "location_id": location_id,
+                        "at": at,
+                        "kind": kind,
+                        "data": {},
+                    }
+                )
         db.session.execute(insert(Response), responses)
         db.session.execute(insert(Alert), alerts)
+        db.session.execute(insert(AlertEvent), events)
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":  # explicit ids leave the sequences behind
+        for table in ("response", "alert"):
+            db.session.execute(
+                text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
+            )
+        db.session.commit()
 
 
 def timed(function, repeat: int = 30, in_session: bool = True) -> float:
