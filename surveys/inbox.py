@@ -1,13 +1,14 @@
 """The alert inbox: which alerts a user sees, and the cheap "anything new?" cursor.
 
 The open inbox polls the cursor every second. It is three indexed look-ups in one
-statement (the newest alert id, the newest timeline event id, the number of follow-ups
+statement (the newest alert id, the newest timeline event id, the latest follow-up fallen
 due) over the locations the user may see; only when it differs from what the page has is
 the list read and rendered again.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
@@ -115,15 +116,16 @@ def new_alert_count(user: User, inbox: InboxFilter) -> int:
 
 @dataclass(frozen=True)
 class FeedCursor:
-    """What an inbox page has seen: the newest alert, the newest event, the follow-ups due."""
+    """What an inbox page has seen: the newest alert, the newest event, the latest
+    follow-up that has fallen due (as a Unix time; it grows whenever another falls due)."""
 
     alert_id: int = 0
     event_id: int = 0
-    due: int = 0
+    due_mark: int = 0
 
     def token(self) -> str:
         """The cursor as one URL parameter."""
-        return f"{self.alert_id}.{self.event_id}.{self.due}"
+        return f"{self.alert_id}.{self.event_id}.{self.due_mark}"
 
     @classmethod
     def parse(cls, token: str | None) -> "FeedCursor | None":
@@ -135,18 +137,21 @@ class FeedCursor:
 
 
 def feed_cursor(user: User, inbox: InboxFilter) -> FeedCursor:
-    """Where the inbox stands now, in one round trip of three indexed look-ups."""
+    """Where the inbox stands now: three index look-ups (max, not count) in one round trip."""
     newest_alert = _scoped(select(func.max(Alert.id)), user, inbox, Alert.location_id)
     newest_event = _scoped(select(func.max(AlertEvent.id)), user, inbox, AlertEvent.location_id)
-    due = _follow_ups_due_where(
-        _scoped(select(func.count(Alert.id)), user, inbox, Alert.location_id)
+    latest_due = _follow_ups_due_where(
+        _scoped(select(func.max(Alert.follow_up_at)), user, inbox, Alert.location_id)
     )
     row = db.session.execute(
         select(
-            newest_alert.scalar_subquery(), newest_event.scalar_subquery(), due.scalar_subquery()
+            newest_alert.scalar_subquery(),
+            newest_event.scalar_subquery(),
+            latest_due.scalar_subquery(),
         )
     ).one()
-    return FeedCursor(row[0] or 0, row[1] or 0, row[2] or 0)
+    due_mark = int(row[2].replace(tzinfo=UTC).timestamp()) if row[2] else 0
+    return FeedCursor(row[0] or 0, row[1] or 0, due_mark)
 
 
 def visible_locations(user: User) -> list[Location]:

@@ -85,6 +85,7 @@ class Alert(db.Model):
         Index("ix_alert_location_id_id", "location_id", "id"),
         Index("ix_alert_status_id", "status", "id"),
         Index("ix_alert_location_id_status_id", "location_id", "status", "id"),
+        Index("ix_alert_status_follow_up_at", "status", "follow_up_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,7 +105,7 @@ class Alert(db.Model):
     remedy: Mapped[Remedy | None] = mapped_column(enum_column(Remedy))
     remedy_note: Mapped[str | None] = mapped_column(Text)
     amount_cents: Mapped[int | None]
-    follow_up_at: Mapped[datetime | None] = mapped_column(index=True)
+    follow_up_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
 

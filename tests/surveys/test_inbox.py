@@ -1,6 +1,6 @@
 """The inbox queries without HTTP: visibility, filters, the feed cursor, follow-ups due."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -71,9 +71,10 @@ def test_the_cursor_moves_on_a_new_alert_a_case_action_and_a_follow_up_falling_d
     act_on_case(
         alert, people.manager, "schedule_follow_up", {"follow_up_at": "2099-01-01T09:00"}, None
     )
-    assert feed_cursor(people.manager, EVERYTHING).due == 0
+    assert feed_cursor(people.manager, EVERYTHING).due_mark == 0
     alert.follow_up_at = utcnow() - timedelta(minutes=1)  # the time has come
-    assert feed_cursor(people.manager, EVERYTHING).due == 1
+    due = feed_cursor(people.manager, EVERYTHING).due_mark
+    assert due == int((alert.follow_up_at.replace(tzinfo=UTC)).timestamp())
     assert follow_ups_due(people.manager, EVERYTHING) == [alert]
     assert follow_ups_due(people.other_manager, EVERYTHING) == []
 
