@@ -237,10 +237,11 @@ def bulk_insert_alerts(count: int, locations: list[int], survey_id: int) -> None
     start = db.session.scalar(select(func.max(Response.id))) or 0
     now = utcnow()
     states = [AlertStatus.CLOSED] * 90 + [AlertStatus.RESOLVED] * 6 + [AlertStatus.NEW] * 4
+    chance = random.Random(count)  # the same data on every run, states independent of shops
     for batch in range(0, count, 5000):
         responses, alerts, events = [], [], []
         for n in range(batch, min(batch + 5000, count)):
-            row_id, status = start + n + 1, states[n % len(states)]
+            row_id, status = start + n + 1, chance.choice(states)
             at = now - timedelta(seconds=(count - n) * 30)
             location_id = locations[n % len(locations)]
             responses.append(
