@@ -1,11 +1,11 @@
 """The alert inbox: the list, its live feed, and the presence the open inbox reports.
 
-Live updates are htmx polling every second, not Server-Sent Events: a poll is one indexed
-look-up answered 204 when nothing changed, it works the same behind any number of gunicorn
-sync workers and hosts (the database carries the signal, no process memory, no pub/sub),
-and it holds no worker open per watching manager as a stream would. The cost is up to one
-second of delay, within the promise; bench/inbox.py measures it. Redis is not needed for
-this: the cursor is a few indexed look-ups, and the database is already shared by every host.
+Live updates are htmx polling, not Server-Sent Events: a poll is three index look-ups
+answered 204 when nothing changed, it works the same behind any number of gunicorn sync
+workers and hosts (the database carries the signal, no process memory, no pub/sub), and it
+holds no worker open per watching manager as a stream would. The cost is the wait for the
+next poll; bench/inbox.py measures it. Redis is not needed for this: the cursor is a few
+indexed look-ups, and the database is already shared by every host.
 
 Browsers slow the timers of a tab hidden for minutes (Chrome: to once a minute), so the
 inbox is meant to stay visible on its phone or screen; the presence it reports lapses too,
@@ -33,6 +33,10 @@ from surveys.inbox import (
 from surveys.models import AlertStatus
 from surveys.presence import HEARTBEAT_SECONDS, record_presence, watched_location_ids
 
+# Under a second from tap to screen even for a tap just after a poll: this wait plus the
+# tap's and the poll's own round trips (tens of milliseconds each, see docs/performance.md).
+FEED_POLL_MS = 750
+
 
 def _inbox_filter() -> InboxFilter:
     try:
@@ -54,6 +58,7 @@ def _inbox_context(inbox: InboxFilter, cursor: FeedCursor) -> dict:
         "locations": visible_locations(user),
         "statuses": list(AlertStatus),
         "heartbeat_seconds": HEARTBEAT_SECONDS,
+        "feed_poll_ms": FEED_POLL_MS,
     }
 
 

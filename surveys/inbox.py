@@ -1,6 +1,6 @@
 """The alert inbox: which alerts a user sees, and the cheap "anything new?" cursor.
 
-The open inbox polls the cursor every second. It is three indexed look-ups in one
+The open inbox polls the cursor more than once a second. It is three indexed look-ups in one
 statement (the newest alert id, the newest timeline event id, the latest follow-up fallen
 due) over the locations the user may see; only when it differs from what the page has is
 the list read and rendered again.
