@@ -39,6 +39,7 @@ FEED_POLL_MS = 750
 
 
 def _inbox_filter() -> InboxFilter:
+    """The filter in the URL; another location's is a 404, nonsense a 400."""
     try:
         return parse_filter(current_user, request.args)
     except NotVisible:
@@ -48,6 +49,7 @@ def _inbox_filter() -> InboxFilter:
 
 
 def _inbox_context(inbox: InboxFilter, cursor: FeedCursor) -> dict:
+    """What the inbox templates show under a filter, with the cursor the page starts from."""
     user = signed_in_user()
     return {
         "inbox": inbox,

@@ -19,6 +19,7 @@ from surveys.presence import HEARTBEAT_SECONDS
 
 
 def _visible_alert(alert_id: int) -> Alert:
+    """The alert, or 404 when it is not the user's to see."""
     try:
         return alert_for(signed_in_user(), alert_id)
     except NotVisible:
@@ -26,6 +27,7 @@ def _visible_alert(alert_id: int) -> Alert:
 
 
 def _case_context(alert: Alert, **extra) -> dict:
+    """What the case templates show."""
     user = signed_in_user()
     return {
         "alert": alert,

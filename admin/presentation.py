@@ -87,6 +87,7 @@ def signed_in_user():
 
 @bp.context_processor
 def _admin_template_helpers():
+    """Labels and formatters for every admin template."""
     return {
         "status_labels": STATUS_LABELS,
         "remedy_labels": REMEDY_LABELS,

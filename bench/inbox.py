@@ -82,6 +82,7 @@ INBOX_INDEXES = [
 
 
 def parse_args() -> argparse.Namespace:
+    """The command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--taps", type=int, default=30, help="sad taps measured (>= 20)")
     parser.add_argument("--alerts", type=int, default=100_000, help="alerts for the query test")
@@ -116,12 +117,14 @@ class Poller(threading.Thread):
     """Polls the feed every interval like the page, noting when each new alert arrived."""
 
     def __init__(self, session: requests.Session, feed_url: str, interval: float):
+        """A poller for one signed-in session's feed URL."""
         super().__init__(daemon=True)
         self.session, self.url, self.interval = session, feed_url, interval
         self.arrivals: dict[int, float] = {}
         self.stop = threading.Event()
 
     def run(self) -> None:
+        """Poll until stopped."""
         tick = time.monotonic()
         while not self.stop.is_set():
             answer = self.session.get(self.url, headers=PARTIAL, timeout=10)
@@ -202,6 +205,7 @@ def fresh_demo(app) -> dict:
 
 
 def latency_section(args, workdir: Path) -> None:
+    """Print tap-to-inbox latency against a gunicorn server."""
     database = harness.create_database(args.database_url, "inbox_latency", workdir)
     env = harness.side_env("counterpulse", database)
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "bench"})
@@ -344,34 +348,44 @@ def query_times(app, owner_id: int, manager_id: int, one_location: int) -> dict[
     return results
 
 
+def seed_shops(app) -> tuple[tuple[int, int, int], int, list[int]]:
+    """The demo, 19 more shops and a manager of the first; returns the (owner, manager,
+    first shop) ids, the survey's id and every shop's id."""
+    with app.app_context():
+        upgrade()
+        set_up_demo(sample_cases=False)
+        locations = [db.session.scalars(select(Location)).one()]
+        locations += [Location(name=f"Shop {n}") for n in range(2, 21)]
+        db.session.add_all(locations)
+        owner = db.session.scalars(select(User)).one()
+        set_password(owner, OWNER_PASSWORD)
+        manager = User(email="m@example.com", password_hash="x", role=Role.MANAGER)
+        manager.locations = [locations[0]]
+        db.session.add(manager)
+        db.session.commit()
+        ids = (owner.id, manager.id, locations[0].id)
+        return ids, db.session.scalars(select(Survey.id)).one(), [loc.id for loc in locations]
+
+
+def grow_to(app, size: int, location_ids: list[int], survey_id: int) -> None:
+    """Bulk-insert alerts until there are `size`; refresh PostgreSQL's statistics."""
+    with app.app_context():
+        have = db.session.scalar(select(func.count(Alert.id)))
+        bulk_insert_alerts(size - have, location_ids, survey_id)
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.execute(text("ANALYZE"))
+
+
 def query_section(args, workdir: Path) -> None:
+    """Print the inbox's query times at two sizes and without its indexes."""
     database = harness.create_database(args.database_url, "inbox_queries", workdir)
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "bench"})
     try:
-        with app.app_context():
-            upgrade()
-            set_up_demo(sample_cases=False)
-            locations = [db.session.scalars(select(Location)).one()]
-            locations += [Location(name=f"Shop {n}") for n in range(2, 21)]
-            db.session.add_all(locations)
-            db.session.flush()
-            owner = db.session.scalars(select(User)).one()
-            set_password(owner, OWNER_PASSWORD)
-            manager = User(email="m@example.com", password_hash="x", role=Role.MANAGER)
-            manager.locations = [locations[0]]
-            db.session.add(manager)
-            db.session.commit()
-            ids = (owner.id, manager.id, locations[0].id)
-            survey_id = db.session.scalars(select(Survey.id)).one()
-            location_ids = [location.id for location in locations]
+        ids, survey_id, location_ids = seed_shops(app)
         columns, results = [], []
         for size in (1_000, args.alerts):
-            with app.app_context():
-                have = db.session.scalar(select(func.count(Alert.id)))
-                bulk_insert_alerts(size - have, location_ids, survey_id)
-                if db.engine.dialect.name == "postgresql":
-                    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                        c.execute(text("ANALYZE"))
+            grow_to(app, size, location_ids, survey_id)
             columns.append(f"{size:,} alerts")
             results.append(query_times(app, *ids))
         with app.app_context():
@@ -390,6 +404,7 @@ def query_section(args, workdir: Path) -> None:
 
 
 def main() -> None:
+    """Run both parts in a temporary folder."""
     args = parse_args()
     with tempfile.TemporaryDirectory() as folder:
         latency_section(args, Path(folder))

@@ -85,10 +85,12 @@ def record_refusal(alert: Alert, user: User, action: str, client_address: str | 
 
 
 def _note(form: Mapping[str, str], errors: dict[str, str]) -> str | None:
+    """The optional note, cleaned."""
     return clean_text(form.get("note", ""), "note", errors)
 
 
 def _raise_if(errors: dict[str, str]) -> None:
+    """Refuse the form when any field failed."""
     if errors:
         raise SubmissionInvalid(errors)
 
@@ -113,11 +115,13 @@ def parse_amount(text: str, field: str, errors: dict[str, str]) -> int | None:
 
 
 def _acknowledge(alert: Alert, user: User, form: Mapping[str, str]) -> str:
+    """Take the case."""
     alert.acknowledge(by=user)
     return _("You have this case. Go to the customer.")
 
 
 def _assign(alert: Alert, user: User, form: Mapping[str, str]) -> str:
+    """Hand the case to a colleague chosen in the form."""
     chosen = form.get("assignee", "")
     assignee = db.session.get(User, int(chosen)) if chosen.isdigit() else None
     if assignee is None or assignee not in colleagues_for(alert):
@@ -127,6 +131,7 @@ def _assign(alert: Alert, user: User, form: Mapping[str, str]) -> str:
 
 
 def _resolve(alert: Alert, user: User, form: Mapping[str, str]) -> str:
+    """Record the remedy; a coupon remedy issues the coupon."""
     errors: dict[str, str] = {}
     note = _note(form, errors)
     remedy_text = form.get("remedy", "")
@@ -158,6 +163,7 @@ def local_time_to_utc(text: str, timezone: str) -> datetime | None:
 
 
 def _schedule_follow_up(alert: Alert, user: User, form: Mapping[str, str]) -> str:
+    """Plan the follow-up at the local time given."""
     at = local_time_to_utc(form.get("follow_up_at", ""), alert.location.timezone)
     if at is None:
         raise SubmissionInvalid({"follow_up_at": _("Please give a date and time.")})
@@ -166,6 +172,7 @@ def _schedule_follow_up(alert: Alert, user: User, form: Mapping[str, str]) -> st
 
 
 def _close(alert: Alert, user: User, form: Mapping[str, str]) -> str:
+    """Close with the outcome chosen."""
     errors: dict[str, str] = {}
     note = _note(form, errors)
     outcome_text = form.get("outcome", "")
@@ -177,6 +184,7 @@ def _close(alert: Alert, user: User, form: Mapping[str, str]) -> str:
 
 
 def _reopen(alert: Alert, user: User, form: Mapping[str, str]) -> str:
+    """Take the case up again."""
     errors: dict[str, str] = {}
     note = _note(form, errors)
     _raise_if(errors)

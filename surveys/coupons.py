@@ -91,6 +91,7 @@ def redeem_coupon(typed_code: str, by: User, client_address: str | None = None) 
 
 
 def _refusal(coupon: Coupon) -> str:
+    """Why a coupon cannot be redeemed, with the date that says so."""
     if coupon.redeemed_at is not None:
         when = format_date(coupon.redeemed_at, "medium")
         return _("This coupon was already redeemed on %(date)s.", date=when)

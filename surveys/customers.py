@@ -18,6 +18,7 @@ def _digits_only(column):
 
 
 def _normalised_phone(phone: str) -> str:
+    """A typed phone number as its digits and '+'."""
     return "".join(ch for ch in phone if ch.isdigit() or ch == "+")
 
 

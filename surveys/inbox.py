@@ -64,6 +64,7 @@ def parse_filter(user: User, args: Mapping[str, str]) -> InboxFilter:
 
 
 def _scoped(statement: Select, user: User, inbox: InboxFilter, location_column) -> Select:
+    """Narrow a statement to the user's locations and the filter's one."""
     statement = restrict_to_visible(statement, user, location_column)
     if inbox.location_id is not None:
         statement = statement.where(location_column == inbox.location_id)
@@ -71,6 +72,7 @@ def _scoped(statement: Select, user: User, inbox: InboxFilter, location_column) 
 
 
 def _with_what_the_list_shows(statement: Select) -> Select:
+    """Load in a few queries what each card shows, not one query per card."""
     response = joinedload(Alert.response)
     return statement.options(
         joinedload(Alert.location),
@@ -98,6 +100,7 @@ def fresh_alerts(user: User, inbox: InboxFilter, after_id: int) -> list[Alert]:
 
 
 def _follow_ups_due_where(statement: Select) -> Select:
+    """Resolved cases whose follow-up time has come."""
     return statement.where(Alert.status == AlertStatus.RESOLVED, Alert.follow_up_at <= utcnow())
 
 

@@ -121,6 +121,7 @@ class Alert(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     def __init__(self, **fields):
+        """A case with its fields; new unless told otherwise."""
         fields.setdefault("status", AlertStatus.NEW)  # a fresh case is new before its INSERT too
         super().__init__(**fields)
 
@@ -129,6 +130,7 @@ class Alert(db.Model):
         return self.status in ALLOWED_FROM[action][0]
 
     def _require(self, action: str) -> None:
+        """Refuse an action the current state does not allow."""
         if not self.can(action):
             raise InvalidTransition(str(ALLOWED_FROM[action][1]))
 

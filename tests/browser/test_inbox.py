@@ -192,7 +192,7 @@ def promise_after_a_sad_tap(tablet) -> bool:
 
 
 def test_the_promise_lasts_while_the_inbox_is_open_and_ends_when_it_closes(
-    app, inbox, tablet, live_server
+    app, inbox, tablet, live_server, axe
 ):
     forget_presence(app)
     fresh = utcnow() - PRESENCE_TTL + timedelta(seconds=1)
@@ -201,6 +201,7 @@ def test_the_promise_lasts_while_the_inbox_is_open_and_ends_when_it_closes(
     assert promise_after_a_sad_tap(tablet)
 
     inbox.goto(f"{live_server}/admin/coupons/redeem")  # the inbox is closed
+    assert axe(inbox) == []
     forget_presence(app)
     assert not promise_after_a_sad_tap(tablet)
 
