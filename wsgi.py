@@ -10,8 +10,10 @@ from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from surveys import audit as _audit_trail_guard  # noqa: F401  (refuses audit changes)
 from surveys.db import db, sqlite_write_intent
 from surveys.languages import SUPPORTED_LANGUAGES, text_direction
+from surveys.notify import worker as outbox_worker
 from surveys.ratelimit import limiter
 
 babel = Babel()
@@ -19,6 +21,18 @@ csrf = CSRFProtect()
 migrate = Migrate()
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+OUTBOX_DEFAULTS = {
+    "MAIL_FROM": "Counterpulse <counterpulse@localhost>",
+    "SMTP_TIMEOUT_SECONDS": 15,
+    "WEBHOOK_TIMEOUT_SECONDS": 15,
+    "WEBHOOK_ALLOW_PRIVATE": False,  # loopback, link-local and private targets (SSRF)
+    "OUTBOX_MAX_ATTEMPTS": 10,
+    "OUTBOX_RETRY_BASE_SECONDS": 5,
+    "OUTBOX_RETRY_MAX_SECONDS": 3600,
+    "OUTBOX_LEASE_SECONDS": 120,
+    "OUTBOX_POLL_SECONDS": 1,
+    "OUTBOX_CHECK_SECONDS": 15,
+}
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; "
@@ -41,6 +55,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         PUBLIC_URL="http://127.0.0.1:5000",
         RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
+        # Failed sign-ins allowed per account and per client address before refusing more.
+        LOGIN_ACCOUNT_LIMIT="10 per 15 minutes",
+        LOGIN_ADDRESS_LIMIT="30 per 15 minutes",
+        **OUTBOX_DEFAULTS,
+        # New answers one client address may start through poster links.
+        POSTER_RATE_LIMIT="10 per minute;60 per hour",
         # The alert inbox stays open all day: its token lives as long as the session (which
         # logout and password changes end), not one hour, or its buttons would stop working.
         WTF_CSRF_TIME_LIMIT=None,
@@ -49,7 +69,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _config_from_plain_env(app)
     if test_config is not None:
         app.config.from_mapping(test_config)
-    app.config["SQLALCHEMY_DATABASE_URI"] = _with_psycopg(app.config["SQLALCHEMY_DATABASE_URI"])
+    _derive_config(app)
+    # The one-machine default delivers inside the app; tests drive delivery themselves.
+    app.config.setdefault("OUTBOX_IN_PROCESS", not app.config.get("TESTING"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
 
@@ -62,6 +84,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
     _register_blueprints(app)
     _register_hooks(app)
+    outbox_worker.init_app(app)
     return app
 
 
@@ -72,8 +95,16 @@ def _config_from_plain_env(app: Flask) -> None:
     for name in ("REDIS_URL", "SMTP_URL"):
         if value := os.environ.get(name):
             app.config[name] = value
-    if app.config.get("REDIS_URL"):
-        app.config["RATELIMIT_STORAGE_URI"] = app.config["REDIS_URL"]
+
+
+def _derive_config(app: Flask) -> None:
+    """Settings that follow from others, whichever source set those."""
+    config = app.config
+    config["SQLALCHEMY_DATABASE_URI"] = _with_psycopg(config["SQLALCHEMY_DATABASE_URI"])
+    if config.get("REDIS_URL") and config["RATELIMIT_STORAGE_URI"] == "memory://":
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    if str(config["PUBLIC_URL"]).startswith("https://"):
+        config["SESSION_COOKIE_SECURE"] = True
 
 
 def _with_psycopg(uri: str) -> str:
@@ -106,11 +137,16 @@ def _select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from admin import bp as admin_bp
     from admin import login_manager
+    from kiosk import api_bp, link_bp
     from kiosk import bp as kiosk_bp
     from surveys.cli import register_commands
 
     csrf.exempt(kiosk_bp)  # kiosk posts are guarded by the device cookie and origin checks
+    csrf.exempt(link_bp)  # link posts by a signed form token and origin checks
+    csrf.exempt(api_bp)  # the API authenticates with a key header, never a cookie
     app.register_blueprint(kiosk_bp)
+    app.register_blueprint(link_bp)
+    app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
     login_manager.init_app(app)
     register_commands(app)
@@ -120,6 +156,10 @@ def _register_hooks(app: Flask) -> None:
     @app.before_request
     def _declare_write_intent():
         sqlite_write_intent.set(request.method not in SAFE_METHODS)
+
+    @app.teardown_request
+    def _restore_write_intent(_error=None):
+        sqlite_write_intent.set(True)  # code running after a request writes safely again
 
     @app.after_request
     def _security_headers(response):
@@ -141,6 +181,8 @@ def _register_hooks(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         db.session.rollback()
+        if request.path.startswith("/api/"):  # the tills' API answers in JSON, even a 404
+            return {"error": error.name, "errors": {}}, error.code
         return render_template("errors/error.html", error=error), error.code
 
 

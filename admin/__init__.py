@@ -1,39 +1,98 @@
 """The managers' blueprint: login, alert inbox and cases, and later dashboards and editors."""
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
-from surveys.db import db
+from surveys.access import can_manage_locations_setup, is_owner
 from surveys.models import User
+from surveys.sessions import user_for_session
+from surveys.survey_access import can_view_surveys
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 login_manager = LoginManager()
 login_manager.login_view = "admin.login"
+login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.session_protection = "strong"
+
+SESSION_KEY = "session_key"  # the browser's random key for its UserSession row
+# Pages a user whose password must change may still open.
+OPEN_WHILE_PASSWORD_MUST_CHANGE = {"admin.account", "admin.account_password", "admin.logout"}
 
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The signed-in user, if the account is active and the session not ended since."""
+    """The signed-in user, if the account is active and this session not ended since."""
     user_id, _, version = session_id.partition(":")
     if not (user_id.isdigit() and version.isdigit()):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.active or user.session_version != int(version):
-        return None
-    return user
+    return user_for_session(int(user_id), int(version), session.get(SESSION_KEY))
 
 
 @bp.before_request
 def _guard():
     """Every admin route needs a signed-in user, except the login page itself."""
-    if request.endpoint == "admin.login" or current_user.is_authenticated:
+    if request.endpoint == "admin.login":
         return None
-    if request.headers.get("HX-Request"):
-        # A poll from a page whose session ended: send the whole page to the login, rather
-        # than letting htmx swap the login form into a corner of the inbox.
-        return "", 401, {"HX-Redirect": url_for("admin.login")}
-    return login_manager.unauthorized()
+    if not current_user.is_authenticated:
+        if request.headers.get("HX-Request"):
+            # A poll from a page whose session ended: send the whole page to the login,
+            # rather than letting htmx swap the login form into a corner of the inbox.
+            return "", 401, {"HX-Redirect": url_for("admin.login")}
+        return login_manager.unauthorized()
+    if current_user.must_change_password and request.endpoint not in (
+        OPEN_WHILE_PASSWORD_MUST_CHANGE
+    ):
+        return redirect(url_for("admin.account"))
+    return None
 
 
-from admin import alerts, auth, cases, coupons, presentation  # noqa: E402,F401  (routes register on import)
+@bp.after_request
+def _never_cache(response):
+    """Admin pages hold customers' words: no browser or proxy keeps a copy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.context_processor
+def _navigation():
+    """The sections the signed-in user may open, for the menu."""
+    if not current_user.is_authenticated:
+        return {"navigation": []}
+    items = [("admin.alerts_list", _l("Alerts")), ("admin.coupons_redeem", _l("Coupons"))]
+    if can_view_surveys(current_user):
+        items.append(("admin.surveys_list", _l("Surveys")))
+    if can_manage_locations_setup(current_user):
+        items.append(("admin.locations_list", _l("Locations")))
+    if is_owner(current_user):
+        items += [
+            ("admin.branding_list", _l("Branding")),
+            ("admin.users_list", _l("Users")),
+            ("admin.audit_list", _l("Audit")),
+        ]
+    items.append(("admin.account", _l("Account")))
+    links = [(url_for(endpoint), label) for endpoint, label in items]
+    # The section a page belongs to is the longest menu address its own address starts with.
+    starts = [url for url, _label in links if request.path.startswith(url)]
+    current = max(starts, key=len, default="")
+    return {"navigation": [(url, label, url == current) for url, label in links]}
+
+
+# Routes register on import.
+from admin import (  # noqa: E402,F401
+    account,
+    alerts,
+    audit,
+    auth,
+    branding,
+    cases,
+    coupons,
+    devices,
+    labels,
+    locations,
+    posters,
+    presentation,
+    staff,
+    surveys,
+    users,
+)

@@ -78,7 +78,8 @@ def alerts_list():
 def alerts_feed():
     """204 while nothing changed since the page's cursor; else the list again, and news."""
     inbox = _inbox_filter()
-    seen = FeedCursor.parse(request.args.get("cursor"))
+    token = request.args.get("cursor")
+    seen = FeedCursor() if token is None else FeedCursor.parse(token)  # none: nothing seen
     if seen is None:
         abort(400)
     now = feed_cursor(signed_in_user(), inbox)

@@ -1,31 +1,92 @@
-"""Signing in and out."""
+"""Signing in and out, with failed sign-ins throttled per account and per client address."""
 
-from flask import flash, redirect, render_template, request, url_for
+import hashlib
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
-from admin import bp
-from surveys.accounts import authenticate
+from admin import SESSION_KEY, bp
 from surveys.db import db
+from surveys.models import User
+from surveys.ratelimit import limiter
+from surveys.sessions import sign_in, sign_out
+
+LOGIN_TEMPLATE = "admin/auth/login.html"
+
+
+def _failed(response) -> bool:
+    """Only refused sign-ins count against the limits."""
+    return response.status_code == 422
+
+
+def _account_key() -> str:
+    """The throttling key of the e-mail tried; a digest, so no address sits in the store."""
+    email = request.form.get("email", "").strip().lower()
+    return "account:" + hashlib.sha256(email.encode()).hexdigest() if email else ""
+
+
+def start_session(user: User, key: str) -> None:
+    """Sign this browser in afresh: nothing of an earlier session is carried over."""
+    session.clear()
+    session[SESSION_KEY] = key
+    login_user(user, fresh=True)
+
+
+def _next_page() -> str:
+    """Where to go after signing in: the page that asked, if it is one of ours."""
+    target = request.args.get("next", "")
+    if target.startswith("/admin/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("admin.alerts_list")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ADDRESS_LIMIT"],
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="address",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"],
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_failed,
+    scope="account",
+)
 def login():
     """The login form; the same answer for an unknown e-mail and a wrong password."""
     if request.method == "GET":
-        return render_template("admin/auth/login.html")
-    user = authenticate(request.form.get("email", ""), request.form.get("password", ""))
-    if user is None:
-        error = _("That e-mail and password do not match an account.")
-        return render_template("admin/auth/login.html", error=error), 422
+        return render_template(LOGIN_TEMPLATE)
+    signed_in = sign_in(
+        request.form.get("email", ""), request.form.get("password", ""), request.remote_addr
+    )
     db.session.commit()
-    login_user(user)
-    return redirect(url_for("admin.alerts_list"), code=303)
+    if signed_in is None:
+        error = _("That e-mail and password do not match an account.")
+        return render_template(LOGIN_TEMPLATE, error=error), 422
+    start_session(*signed_in)
+    if signed_in[0].must_change_password:
+        return redirect(url_for("admin.account"), code=303)
+    return redirect(_next_page(), code=303)
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error):
+    """A throttled sign-in sees the form again with a plain explanation."""
+    if request.endpoint != "admin.login":
+        return render_template("errors/error.html", error=error), 429
+    message = _("Too many failed sign-ins. Wait a few minutes, then try again.")
+    return render_template(LOGIN_TEMPLATE, error=message), 429
 
 
 @bp.post("/logout")
 def logout():
-    """End the session."""
+    """End this browser's session; a copy of its cookie stops working too."""
+    sign_out(current_user._get_current_object(), session.get(SESSION_KEY), request.remote_addr)
+    db.session.commit()
     logout_user()
+    session.clear()
     flash(_("You are signed out."))
     return redirect(url_for("admin.login"), code=303)

@@ -33,7 +33,7 @@ def _case_context(alert: Alert, **extra) -> dict:
         "alert": alert,
         "location": alert.location,
         "response": alert.response,
-        "earlier": earlier_visits(alert.response, user),
+        "earlier": earlier_visits(alert.response, user) if alert.response else [],
         "actions": offered_actions(alert, user),
         "colleagues": colleagues_for(alert),
         "remedies": list(Remedy),

@@ -12,7 +12,6 @@ from flask_login import current_user
 
 from admin import bp
 from surveys.feedback import what_was_said
-from surveys.languages import LANGUAGE_NAMES
 from surveys.models import AlertStatus, EventKind, Outcome, Remedy, utcnow
 
 STATUS_LABELS = {
@@ -97,6 +96,5 @@ def _admin_template_helpers():
         "ago": ago,
         "local_time": local_time,
         "local_date": local_date,
-        "language_names": LANGUAGE_NAMES,
         "money": money,
     }

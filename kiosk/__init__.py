@@ -1,7 +1,37 @@
-"""The customer blueprint: the tablet at the checkout (and, later, the phone via a QR code)."""
+"""The customer blueprints: the tablet at the checkout, and the phone via a QR code.
+
+`bp` is the tablet (kiosk mode, under /kiosk). `link_bp` is link mode, the survey a
+receipt or poster QR code opens on the customer's phone, at short paths (/r/..., /p/...)
+so the codes stay small. `api_bp` is what tills call to mint receipt codes.
+"""
+
+from pathlib import Path
 
 from flask import Blueprint
 
-bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+from kiosk.release import kiosk_release_version
 
-from kiosk import errors, pairing, views  # noqa: E402,F401  (routes register on import)
+bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
+link_bp = Blueprint("link", __name__)
+api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.record_once
+def _compute_release(state) -> None:
+    """Hash the kiosk's files once, when the app is built; a test config may set it."""
+    state.app.config.setdefault("KIOSK_VERSION", kiosk_release_version(Path(state.app.root_path)))
+
+
+from kiosk import (  # noqa: E402,F401  (routes register on import)
+    api,
+    branding,
+    errors,
+    exit_pin,
+    link,
+    link_errors,
+    offline,
+    pairing,
+    posters,
+    receipts,
+    views,
+)

@@ -1,42 +1,73 @@
 """Rendering a kiosk screen: the partial for htmx, the whole page otherwise."""
 
 import uuid
+from types import SimpleNamespace
 
 from flask import g, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
 
 from kiosk import bp
 from surveys.answers import CONSENT_TEXT
+from surveys.branding import brand_of
+from surveys.capture import tap_outcome
 from surveys.languages import LANGUAGE_NAMES, localized, text_direction
+from surveys.models import Location, Survey
+from surveys.scales import FACE_LABELS
 
-FACE_LABELS = {
-    1: _l("Very unhappy"),
-    2: _l("Unhappy"),
-    3: _l("Okay"),
-    4: _l("Happy"),
-    5: _l("Very happy"),
-}
+# Stands for the response id in the screens a start page carries; the tablet writes it in.
+PLACEHOLDER_RESPONSE_ID = "00000000-0000-4000-8000-000000000000"
 
 
-def render_screen(screen: str, status: int = 200, **context):
+def _no_store(response):
+    response.headers["Vary"] = "HX-Request-Type, Cookie"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def render_screen(screen: str, status: int = 200, page: str = "kiosk/page.html", **context):
     """The screen's partial when htmx swaps it in, else the page that includes it."""
     template = f"kiosk/_{screen}.html"
     language = g.get("language", "en")
     context.update(language=language, direction=text_direction(language))
+    if context.get("location") is not None:
+        context.setdefault("brand", brand_of(context["location"]))
     if request.headers.get("HX-Request-Type") == "partial":
         body = render_template(template, **context)
     else:
-        body = render_template("kiosk/page.html", screen_template=template, **context)
-    response = make_response(body, status)
-    response.headers["Vary"] = "HX-Request-Type, Cookie"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        body = render_template(page, screen_template=template, **context)
+    return _no_store(make_response(body, status))
+
+
+def render_partial(template: str, status: int = 200, **context):
+    """A piece of a kiosk page alone, for an htmx swap outside the screen."""
+    return _no_store(make_response(render_template(template, **context), status))
 
 
 def render_unpaired(revoked: bool):
     """The page an unpaired or revoked browser gets instead of the survey."""
     g.language = request.accept_languages.best_match(list(LANGUAGE_NAMES)) or "en"
     return render_screen("unpaired", status=403, revoked=revoked)
+
+
+def offline_screens(survey: Survey, location: Location) -> dict:
+    """What a start page carries so the tablet can go on alone: rules as data, screens.
+
+    Conditions may open other questions for each rating, so each rating that opens a
+    follow-up gets its own server-rendered screen."""
+    outcomes, screens = {}, []
+    for rating in survey.main_question.rating_range:
+        outcome = tap_outcome(survey, rating)
+        screen = "thanks"
+        if outcome.questions:
+            kind = "follow_up" if outcome.negative else "praise"
+            screen = f"{kind}-{rating}"
+            screens.append(SimpleNamespace(name=screen, kind=kind, questions=outcome.questions))
+        outcomes[rating] = {"negative": outcome.negative, "screen": screen}
+    return {
+        "outcomes": outcomes,
+        "screens": screens,
+        "placeholder": SimpleNamespace(uuid=PLACEHOLDER_RESPONSE_ID),
+        "staff": location.active_staff(),
+    }
 
 
 @bp.context_processor
@@ -48,6 +79,12 @@ def _kiosk_template_helpers():
         "new_uuid": lambda: str(uuid.uuid4()),
         "face_labels": FACE_LABELS,
         "consent_text": CONSENT_TEXT,
+        "placeholder_response_id": PLACEHOLDER_RESPONSE_ID,
         "values": {},
         "errors": None,
+        # Link mode (kiosk/link.py) points the shared screens at its own URLs.
+        "follow_up_url": None,
+        "form_token": None,
+        "language_url": None,
+        "start_url": None,
     }

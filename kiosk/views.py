@@ -5,7 +5,7 @@ from flask import g, request
 from kiosk import bp
 from kiosk.device import DEVICE_COOKIE, device_required, set_device_cookie
 from kiosk.forms import first, strict_form
-from kiosk.screens import render_screen
+from kiosk.screens import offline_screens, render_screen
 from surveys.capture import (
     Tap,
     follow_up_questions,
@@ -14,6 +14,7 @@ from surveys.capture import (
     response_for_device,
     survey_for,
 )
+from surveys.conditions import screen_conditions, screen_for
 from surveys.db import db
 from surveys.errors import NotFound, SubmissionInvalid
 from surveys.models import Channel, FollowUp, utcnow
@@ -30,7 +31,12 @@ def start():
     survey = survey_for(location.id, Channel.KIOSK)
     if survey is None or survey.main_question is None:
         raise NotFound()
-    response = render_screen("start", location=location, question=survey.main_question)
+    response = render_screen(
+        "start",
+        location=location,
+        question=survey.main_question,
+        offline_screens=offline_screens(survey, location),
+    )
     set_device_cookie(response, request.cookies[DEVICE_COOKIE])  # slide the cookie's expiry
     return response
 
@@ -81,15 +87,17 @@ def _next_screen(response, status: int = 200, **form_state):
     location = response.location
     if response.follow_up == FollowUp.OFFERED:
         questions = follow_up_questions(response)
-        screen = "follow_up" if response.is_negative else "praise"
-        staff = location.active_staff()
+        main = response.survey.main_question
         return render_screen(
-            screen,
+            screen_for(response.is_negative, questions),
             status,
             response=response,
             questions=questions,
             location=location,
-            staff=staff,
+            staff=location.active_staff(),
+            conditions=screen_conditions(
+                main, response.rating, questions, form_state.get("values", {})
+            ),
             **form_state,
         )
     # No empty promises: only while a manager is on duty or has this location's inbox open.

@@ -1,8 +1,8 @@
 """Who may see what: owners see every location, managers and staff only their own."""
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
-from surveys.models import Role, User
+from surveys.models import Location, Role, User
 
 
 def visible_location_ids(user: User) -> set[int] | None:
@@ -29,3 +29,18 @@ def restrict_to_visible(statement: Select, user: User, location_column) -> Selec
 def can_act_on_location(user: User, location_id: int) -> bool:
     """Owners and managers act on their locations' cases; staff only read."""
     return user.role != Role.STAFF and can_see_location(user, location_id)
+
+
+def is_owner(user: User) -> bool:
+    """Owners manage accounts and locations, and see the audit trail."""
+    return user.role == Role.OWNER
+
+
+def can_manage_locations_setup(user: User) -> bool:
+    """Owners and managers look after staff lists and tablets; staff only read the inbox."""
+    return user.role in (Role.OWNER, Role.MANAGER)
+
+
+def visible_locations(user: User) -> Select:
+    """The statement listing the locations a user may see, by name."""
+    return restrict_to_visible(select(Location).order_by(Location.name), user, Location.id)

@@ -31,9 +31,22 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = _hasher.hash(password)
 
 
+def password_matches(user: User, password: str) -> bool:
+    """Whether this is the user's password."""
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def find_user(email: str) -> User | None:
+    """The account with this e-mail, whatever its case, active or not."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this e-mail and password, else None, in constant-ish time."""
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    user = find_user(email)
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):

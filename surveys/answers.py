@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from surveys.conditions import AnswerValue, answer_value, condition_holds
 from surveys.errors import SubmissionInvalid
 from surveys.models import Question, QuestionKind
 
@@ -72,31 +73,56 @@ def _single(form, name: str, errors: dict[str, str]) -> str | None:
 
 
 def parse_follow_up(
-    questions: list[Question], form: Mapping[str, Sequence[str]], staff_ids: set[int]
+    questions: list[Question],
+    form: Mapping[str, Sequence[str]],
+    staff_ids: set[int],
+    known: Mapping[str, AnswerValue] | None = None,
 ) -> FollowUpAnswers:
-    """Validate every question of a follow-up screen; raise SubmissionInvalid on any error."""
+    """Validate every shown question of a follow-up screen; raise SubmissionInvalid on errors.
+
+    `known` holds the earlier answers by question key; a question whose condition does not
+    hold on them and on this screen's answers before it is skipped, whatever was sent for it.
+    """
     errors: dict[str, str] = {}
     parsed = FollowUpAnswers()
+    answers = dict(known or {})
     for question in questions:
-        name = f"q{question.id}"
-        if question.kind in (QuestionKind.MULTI, QuestionKind.CHOICE):
-            chosen = sorted(set(_values(form, name)))
-            if question.kind == QuestionKind.CHOICE and len(chosen) > 1:
-                errors[name] = _("Please choose only one.")
-            if not set(chosen) <= set(question.option_values()):
-                errors[name] = _("Please choose from the list.")
-            parsed.answers += [(question.id, None, value, None) for value in chosen]
-        elif question.kind == QuestionKind.TEXT:
-            text = clean_text(" ".join(_values(form, name)), name, errors)
-            if text:
-                parsed.answers.append((question.id, None, None, text))
-        elif question.kind == QuestionKind.STAFF:
-            parsed.staff_id = _parse_staff(_single(form, name, errors), staff_ids, name, errors)
-        elif question.kind == QuestionKind.CONTACT:
-            parsed.contact = _parse_contact(form, name, errors)
+        if not condition_holds(question.condition, answers):
+            continue
+        _parse_question(question, form, staff_ids, parsed, errors)
+        value = answer_value(question, _values(form, f"q{question.id}"))
+        if value is not None and f"q{question.id}" not in errors:
+            answers[question.key] = value
     if errors:
         raise SubmissionInvalid(errors)
     return parsed
+
+
+def _parse_question(question: Question, form, staff_ids: set[int], parsed, errors) -> None:
+    """Add one question's answer to `parsed`, or its error to `errors`."""
+    name = f"q{question.id}"
+    if question.kind in (QuestionKind.MULTI, QuestionKind.CHOICE):
+        chosen = sorted(set(_values(form, name)))
+        if question.kind == QuestionKind.CHOICE and len(chosen) > 1:
+            errors[name] = _("Please choose only one.")
+        if not set(chosen) <= set(question.option_values()):
+            errors[name] = _("Please choose from the list.")
+        parsed.answers += [(question.id, None, value, None) for value in chosen]
+    elif question.rating_range is not None:
+        value = _single(form, name, errors)
+        if value is not None:
+            if not value.isdigit() or int(value) not in question.rating_range:
+                errors[name] = _("Please choose from the list.")
+            else:
+                parsed.answers.append((question.id, int(value), None, None))
+    elif question.kind == QuestionKind.TEXT:
+        text = clean_text(" ".join(_values(form, name)), name, errors)
+        if text:
+            parsed.answers.append((question.id, None, None, text))
+    elif question.kind == QuestionKind.STAFF:
+        parsed.staff_id = _parse_staff(_single(form, name, errors), staff_ids, name, errors)
+    elif question.kind == QuestionKind.CONTACT:
+        parsed.contact = _parse_contact(form, name, errors)
 
 
 def _parse_staff(value: str | None, staff_ids: set[int], name: str, errors) -> int | None:

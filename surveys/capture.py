@@ -2,12 +2,16 @@
 
 Each step is idempotent: the same step sent again with the same content changes nothing,
 the same step with other content is a conflict. Services flush; the caller commits.
+A tap comes from a Source: a kiosk tablet (a Device), a printed receipt, or a poster link.
 """
+
+from __future__ import annotations
 
 import uuid as uuid_module
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
@@ -16,8 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from surveys import rules
 from surveys.alerts import raise_alert
 from surveys.answers import CONSENT_TEXT, parse_follow_up
+from surveys.conditions import follow_up_questions_for
 from surveys.db import db
-from surveys.errors import NotFound, SubmissionConflict, SubmissionInvalid
+from surveys.errors import AlreadyAnswered, NotFound, SubmissionConflict, SubmissionInvalid
 from surveys.models import (
     Answer,
     Channel,
@@ -25,16 +30,25 @@ from surveys.models import (
     Device,
     EventKind,
     FollowUp,
+    Location,
+    Question,
+    QuestionKind,
     Response,
-    ShownWhen,
     Survey,
     SurveyAssignment,
     utcnow,
 )
+from surveys.versions import version_answered
 
-# A client clock this far off is not believed; the server's time is used instead.
+if TYPE_CHECKING:
+    from surveys.receipts import Receipt
+
+# A kiosk sends the time it captured an answer, by its clock corrected by the offset it saw at
+# its last server contact; answers queued offline arrive late but keep that time. A time in
+# the future, before the device was paired or older than a queue can plausibly hold is a
+# broken clock: the server's time is used instead.
 CLOCK_TOLERANCE_FUTURE = timedelta(minutes=5)
-CLOCK_TOLERANCE_PAST = timedelta(days=30)
+MAX_QUEUED_AGE = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -48,39 +62,91 @@ class Tap:
     captured_at: str | None = None
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where taps come from: a kiosk tablet, one printed receipt, or a location's poster."""
+
+    location: Location
+    channel: Channel
+    device: Device | None = None
+    receipt: Receipt | None = None
+
+    @classmethod
+    def of_device(cls, device: Device) -> Source:
+        """A kiosk tablet as a source."""
+        return cls(location=device.location, channel=Channel.KIOSK, device=device)
+
+    def owns(self, response: Response) -> bool:
+        """Whether the response was captured from this source."""
+        if self.device is not None:
+            return response.device_id == self.device.id
+        if self.receipt is not None:
+            return response.receipt_token == self.receipt.token_id
+        return (
+            response.channel == self.channel
+            and response.location_id == self.location.id
+            and response.device_id is None
+            and response.receipt_token is None
+        )
+
+
+def _as_source(source: Device | Source) -> Source:
+    return source if isinstance(source, Source) else Source.of_device(source)
+
+
 def survey_for(location_id: int, channel: Channel) -> Survey | None:
-    """The survey a location shows on a channel."""
-    return db.session.scalar(
+    """The survey a location shows on a channel; link and receipt fall back to the kiosk's."""
+    survey = db.session.scalar(
         select(Survey)
         .join(SurveyAssignment)
         .where(SurveyAssignment.location_id == location_id, SurveyAssignment.channel == channel)
     )
+    if survey is None and channel != Channel.KIOSK:
+        return survey_for(location_id, Channel.KIOSK)
+    return survey
 
 
-def record_tap(device: Device, tap: Tap) -> Response:
+def record_tap(source: Device | Source, tap: Tap) -> Response:
     """Store a first tap with its alert, or return the identical tap stored before."""
-    survey = survey_for(device.location_id, Channel.KIOSK)
+    source = _as_source(source)
+    survey = survey_for(source.location.id, source.channel)
     if survey is None or survey.main_question is None:
         raise NotFound()
-    response_uuid, rating, language, captured_at = _validate_tap(survey, device, tap)
+    survey = version_answered(survey, tap.question_id)
+    response_uuid, rating, language, captured_at = _validate_tap(survey, source, tap)
     existing = db.session.scalar(Response.by_uuid(response_uuid))
     if existing is not None:
-        return _same_tap_or_conflict(existing, device, rating)
-    response = _new_response(survey, device, response_uuid, rating, language, captured_at)
+        return _same_tap_or_conflict(existing, source, rating)
+    _refuse_a_second_answer(source)
+    response = _new_response(survey, source, response_uuid, rating, language, captured_at)
     try:
         with db.session.begin_nested():
             db.session.add(response)
             db.session.flush()
     except IntegrityError:
-        # A parallel request with the same id won the race; it is a resend, not an error.
+        # A parallel request won the race: with the same id it is a resend, not an error;
+        # with another id on the same receipt, the receipt's unique token refused it.
         existing = db.session.scalar(Response.by_uuid(response_uuid))
         if existing is None:
+            _refuse_a_second_answer(source)
             raise
-        return _same_tap_or_conflict(existing, device, rating)
+        return _same_tap_or_conflict(existing, source, rating)
     return response
 
 
-def _validate_tap(survey: Survey, device: Device, tap: Tap) -> tuple[str, int, str, datetime]:
+def answer_to_receipt(receipt: Receipt) -> Response | None:
+    """The response a receipt already has, if any."""
+    return db.session.scalar(select(Response).where(Response.receipt_token == receipt.token_id))
+
+
+def _refuse_a_second_answer(source: Source) -> None:
+    """A receipt takes one response: AlreadyAnswered once it has one."""
+    if source.receipt is not None and answer_to_receipt(source.receipt) is not None:
+        raise AlreadyAnswered()
+
+
+def _validate_tap(survey: Survey, source: Source, tap: Tap) -> tuple[str, int, str, datetime]:
+    location = source.location
     errors: dict[str, str] = {}
     question = survey.main_question
     try:
@@ -93,15 +159,25 @@ def _validate_tap(survey: Survey, device: Device, tap: Tap) -> tuple[str, int, s
     rating = int(tap.rating) if tap.rating and tap.rating.isdigit() else None
     if rating is None or rating not in question.rating_range:
         errors["rating"] = _("Please choose one of the faces.")
-    if tap.language not in device.location.languages:
+    if tap.language not in location.languages:
         errors["language"] = _("This language is not offered here.")
-    captured_at = _parse_client_time(tap.captured_at, errors)
+    captured_at = _parse_client_time(tap.captured_at, errors, _earliest_capture(source.device))
     if errors:
         raise SubmissionInvalid(errors)
     return response_uuid, rating, tap.language, captured_at
 
 
-def _parse_client_time(value: str | None, errors: dict[str, str]) -> datetime:
+def _earliest_capture(device: Device | None) -> datetime:
+    """The earliest capture time believable: not before a tablet was paired, nor too old.
+    Link and receipt answers have no device, so only the age limit applies to them."""
+    oldest = utcnow() - MAX_QUEUED_AGE
+    if device is None:
+        return oldest
+    since = device.paired_at or device.created_at or utcnow()
+    return max(since - CLOCK_TOLERANCE_FUTURE, oldest)
+
+
+def _parse_client_time(value: str | None, errors: dict[str, str], earliest: datetime) -> datetime:
     """The device's capture time in UTC; the server's time when missing or implausible."""
     now = utcnow()
     if not value:
@@ -113,42 +189,80 @@ def _parse_client_time(value: str | None, errors: dict[str, str]) -> datetime:
         return now
     if stamp.tzinfo is not None:
         stamp = stamp.astimezone(UTC).replace(tzinfo=None)
-    if not now - CLOCK_TOLERANCE_PAST <= stamp <= now + CLOCK_TOLERANCE_FUTURE:
+    if not earliest <= stamp <= now + CLOCK_TOLERANCE_FUTURE:
         return now
     return stamp
 
 
-def _same_tap_or_conflict(existing: Response, device: Device, rating: int) -> Response:
-    if existing.device_id != device.id or existing.rating != rating:
+def _same_tap_or_conflict(existing: Response, source: Source, rating: int) -> Response:
+    if not source.owns(existing) or existing.rating != rating:
         raise SubmissionConflict()
     return existing
 
 
-def _new_response(survey, device, response_uuid, rating, language, captured_at) -> Response:
+@dataclass(frozen=True)
+class TapOutcome:
+    """What a first rating leads to: negative or not, and the follow-up questions it opens."""
+
+    negative: bool
+    questions: list[Question]
+
+
+def tap_outcome(survey: Survey, rating: int, staff_known: bool = False) -> TapOutcome:
+    """The outcome of a rating, the same on the server and (as data) on an offline kiosk."""
+    return TapOutcome(
+        negative=rules.is_negative_rating(survey.main_question, rating),
+        questions=_questions_opened(survey, rating, staff_known),
+    )
+
+
+def _new_response(survey, source: Source, response_uuid, rating, language, captured_at):
     """A response with its rating answer, classified, flagged and alerted as needed."""
     question = survey.main_question
-    follow_up = rules.follow_up_for(question, rating)
+    device = source.device
+    staff_id = source.receipt.staff_id if source.receipt else None
+    outcome = tap_outcome(survey, rating, staff_known=staff_id is not None)
     response = Response(
         uuid=response_uuid,
         survey=survey,
-        location_id=device.location_id,
-        device_id=device.id,
-        channel=Channel.KIOSK,
+        location_id=source.location.id,
+        device_id=device.id if device else None,
+        channel=source.channel,
         language=language,
         captured_at=captured_at,
         rating=rating,
-        is_negative=rules.is_negative_rating(question, rating),
-        suspected_misuse=_pressed_too_soon(device, captured_at),
-        follow_up=FollowUp.OFFERED if _has_questions(survey, follow_up) else FollowUp.NONE,
+        is_negative=outcome.negative,
+        # The misuse interval is per tablet; link channels rely on cookies and rate limits.
+        suspected_misuse=device is not None and _pressed_too_soon(device, captured_at),
+        follow_up=FollowUp.OFFERED if outcome.questions else FollowUp.NONE,
     )
+    if source.receipt is not None:
+        _stamp_receipt(response, source.receipt, question)
     response.answers.append(Answer(question_id=question.id, number=rating))
     if response.is_negative and not response.suspected_misuse:
         raise_alert(response, reason="rating")
     return response
 
 
-def _has_questions(survey: Survey, shown_when: ShownWhen | None) -> bool:
-    return shown_when is not None and bool(survey.questions_shown_when(shown_when))
+def _stamp_receipt(response: Response, receipt: Receipt, question: Question) -> None:
+    """Where and when the receipt was printed and, if the till said, who served."""
+    response.receipt_token = receipt.token_id
+    response.till = receipt.till
+    response.receipt_number = receipt.number
+    response.receipt_issued_at = receipt.issued_at
+    if receipt.staff_id is not None:
+        response.staff_id = receipt.staff_id
+        response.staff_from_till = True
+        # Praise reaches the staff member the till named, as a named one on the kiosk.
+        response.staff_praised = rules.is_positive_rating(question, response.rating)
+
+
+def _questions_opened(survey: Survey, rating: int, staff_known: bool) -> list[Question]:
+    """The follow-up questions a first rating opens; nobody is asked who served twice."""
+    questions = follow_up_questions_for(survey, rating)
+    if staff_known:
+        questions = [q for q in questions if q.kind != QuestionKind.STAFF]
+    return questions
 
 
 def _pressed_too_soon(device: Device, captured_at: datetime) -> bool:
@@ -167,30 +281,35 @@ def _pressed_too_soon(device: Device, captured_at: datetime) -> bool:
     )
 
 
-def response_for_device(device: Device, response_uuid: str) -> Response:
-    """A response this device captured, or NotFound."""
+def response_from(source: Device | Source, response_uuid: str) -> Response:
+    """A response this source captured, or NotFound."""
     response = db.session.scalar(Response.by_uuid(response_uuid))
-    if response is None or response.device_id != device.id:
+    if response is None or not _as_source(source).owns(response):
         raise NotFound()
     return response
 
 
+def response_for_device(device: Device, response_uuid: str) -> Response:
+    """A response this device captured, or NotFound."""
+    return response_from(device, response_uuid)
+
+
 def follow_up_questions(response: Response) -> list:
     """The questions the response's first rating opened."""
-    shown_when = rules.follow_up_for(response.survey.main_question, response.rating)
-    return response.survey.questions_shown_when(shown_when) if shown_when else []
+    return _questions_opened(response.survey, response.rating, response.staff_from_till)
 
 
 def record_follow_up(
-    device: Device, response_uuid: str, form: Mapping[str, Sequence[str]]
+    source: Device | Source, response_uuid: str, form: Mapping[str, Sequence[str]]
 ) -> Response:
     """Join the follow-up's answers to the response once; a resend changes nothing."""
-    response = response_for_device(device, response_uuid)
+    response = response_from(source, response_uuid)
     if response.follow_up == FollowUp.NONE:
         raise SubmissionInvalid({"response": _("This answer needs no more questions.")})
     questions = follow_up_questions(response)
     staff_ids = {member.id for member in response.location.active_staff()}
-    parsed = parse_follow_up(questions, form, staff_ids)
+    known = {response.survey.main_question.key: response.rating}
+    parsed = parse_follow_up(questions, form, staff_ids, known)
     digest = parsed.digest()
     claimed = db.session.execute(
         update(Response)
@@ -224,11 +343,11 @@ def _store_follow_up(response: Response, questions, parsed) -> None:
             consent_at=utcnow(),
             consent_text=str(CONSENT_TEXT),
         )
-    chosen = [choice for _q, _n, choice, _t in parsed.answers if choice]
-    if not response.is_negative and any(rules.has_complaint(q, chosen) for q in questions):
+    reason = rules.negative_reason(questions, parsed.answers)
+    if not response.is_negative and reason:
         response.is_negative = True
         if not response.suspected_misuse:
-            raise_alert(response, reason="topic")
+            raise_alert(response, reason=reason)
     if response.alert is not None:
         # On the timeline, and it moves the open inboxes' cursor so the words show at once.
         response.alert.add_event(EventKind.DETAILS_ADDED, None)

@@ -1,6 +1,7 @@
 """Command-line tasks: `flask --app wsgi demo | locations | devices | users`."""
 
 import json
+from datetime import timedelta
 
 import click
 from flask import Flask, current_app
@@ -11,10 +12,15 @@ from sqlalchemy import select
 from surveys.accounts import create_user, generate_password
 from surveys.db import db
 from surveys.demo import set_up_demo
+from surveys.device_silence import SILENT_AFTER, check_silent_devices
 from surveys.devices import create_device, revoke_device
 from surveys.errors import SubmissionInvalid
+from surveys.kiosk_exit import set_exit_pin
 from surveys.locations import create_location
 from surveys.models import Device, Location, Role, User
+from surveys.opening_hours import parse_opening_hours
+from surveys.posters import POSTER_PATH
+from surveys.receipts import RECEIPT_PATH
 
 
 def _url(path: str, base_url: str | None) -> str:
@@ -39,6 +45,11 @@ def demo_command(as_json: bool, base_url: str | None):
         "admin_url": _url("/admin/", base_url),
         "admin_email": setup.owner_email,
         "admin_password": setup.owner_password,
+        "manager_email": setup.manager_email,
+        "manager_password": setup.manager_password,
+        "receipt_url": _url(RECEIPT_PATH + setup.receipt_code, base_url),
+        "poster_url": _url(POSTER_PATH + setup.poster_code, base_url),
+        "poster_page_url": _url(f"/admin/locations/{setup.location_id}/poster", base_url),
     }
     if as_json:
         click.echo(json.dumps(result))
@@ -47,6 +58,13 @@ def demo_command(as_json: bool, base_url: str | None):
     click.echo(f"  Kiosk (open on the tablet; pairs it): {result['kiosk_url']}")
     click.echo(f"  Admin: {result['admin_url']}")
     click.echo(f"  Owner: {result['admin_email']}  one-time password: {result['admin_password']}")
+    click.echo(
+        f"  Manager of the second shop: {result['manager_email']}"
+        f"  one-time password: {result['manager_password']}"
+    )
+    click.echo(f"  Receipt (a fresh one, open on a phone): {result['receipt_url']}")
+    click.echo(f"  Poster link: {result['poster_url']}")
+    click.echo(f"  Printable poster (admin): {result['poster_page_url']}")
 
 
 locations = AppGroup("locations", help="Manage locations.")
@@ -67,6 +85,41 @@ def locations_add(name: str, timezone: str, languages: str, default_language: st
     click.echo(f"Location {location.id}: {location.name}")
 
 
+def _location(location_id: int) -> Location:
+    location = db.session.get(Location, location_id)
+    if location is None:
+        raise click.UsageError(f"No location {location_id}")
+    return location
+
+
+@locations.command("hours")
+@click.argument("location_id", type=int)
+@click.argument("specs", nargs=-1)
+def locations_hours(location_id: int, specs: tuple[str, ...]):
+    """Set opening hours, e.g. "mon-fri 09:00-18:00" "sat 10:00-14:00"; none: not set."""
+    location = _location(location_id)
+    try:
+        location.opening_hours = parse_opening_hours(list(specs))
+    except SubmissionInvalid as invalid:
+        raise click.UsageError("; ".join(invalid.errors.values())) from None
+    db.session.commit()
+    click.echo(f"Opening hours of {location.name} ({location.timezone}): {location.opening_hours}")
+
+
+@locations.command("exit-pin")
+@click.argument("location_id", type=int)
+@click.option("--pin", prompt=True, hide_input=True, confirmation_prompt=True)
+def locations_exit_pin(location_id: int, pin: str):
+    """Set the PIN that leaves kiosk mode on the location's tablets."""
+    location = _location(location_id)
+    try:
+        set_exit_pin(location, pin)
+    except SubmissionInvalid as invalid:
+        raise click.UsageError("; ".join(invalid.errors.values())) from None
+    db.session.commit()
+    click.echo(f"Exit PIN of {location.name} set.")
+
+
 devices = AppGroup("devices", help="Manage kiosk tablets.")
 
 
@@ -76,10 +129,7 @@ devices = AppGroup("devices", help="Manage kiosk tablets.")
 @click.option("--base-url")
 def devices_pair(location_id: int, name: str, base_url: str | None):
     """Create a device and print its one-time pairing link."""
-    location = db.session.get(Location, location_id)
-    if location is None:
-        raise click.UsageError(f"No location {location_id}")
-    device, code = create_device(location, name)
+    device, code = create_device(_location(location_id), name)
     db.session.commit()
     click.echo(f"Device {device.id}: open this link on the tablet within 24 hours:")
     click.echo(_pairing_url(code, base_url))
@@ -95,6 +145,23 @@ def devices_revoke(device_id: int):
     revoke_device(device)
     db.session.commit()
     click.echo(f"Device {device.id} ({device.name}) revoked.")
+
+
+@devices.command("check-silent")
+@click.option(
+    "--minutes",
+    type=click.IntRange(min=1),
+    default=int(SILENT_AFTER.total_seconds() // 60),
+    show_default=True,
+    help="Silence during opening hours that raises an alert.",
+)
+def devices_check_silent(minutes: int):
+    """Alert the manager about tablets silent during opening hours (run it from cron)."""
+    raised = check_silent_devices(silent_after=timedelta(minutes=minutes))
+    db.session.commit()
+    for alert in raised:
+        click.echo(f"Alert {alert.id}: {alert.device.name} at {alert.location.name} is silent.")
+    click.echo(f"{len(raised)} new device-silent alert(s).")
 
 
 users = AppGroup("users", help="Manage admin accounts.")
@@ -114,5 +181,9 @@ def users_create_owner(email: str):
 
 def register_commands(app: Flask) -> None:
     """Attach the commands to `flask --app wsgi`."""
-    for command in (demo_command, locations, devices, users):
+    from surveys.notify.cli import outbox, webhooks
+    from surveys.receipts_cli import api_keys, posters, receipts
+
+    commands = (demo_command, locations, devices, users, outbox, webhooks)
+    for command in (*commands, receipts, api_keys, posters):
         app.cli.add_command(command)

@@ -3,6 +3,7 @@
 import contextvars
 import sqlite3
 
+from flask import has_request_context
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
@@ -36,7 +37,8 @@ sqlite_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar(
 @event.listens_for(Session, "after_commit")
 def _reads_after_commit_need_no_write_lock(_session):
     """Once a request has committed its writes, what it reads to render takes no lock."""
-    sqlite_write_intent.set(False)
+    if has_request_context():
+        sqlite_write_intent.set(False)
 
 
 @event.listens_for(Engine, "connect")

@@ -1,50 +1,30 @@
-"""The demo: a location, its staff, the quick-faces survey, a kiosk, a first owner, and a
-few cases in various states so the inbox shows what it is for."""
+"""The demo: two locations with staff, the quick-faces survey, a kiosk, an owner, a
+manager who sees only the second location, and a few cases in various states so the inbox
+shows what it is for."""
 
-import uuid
+import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import select
 
 from surveys.accounts import create_user, generate_password, set_password
-from surveys.alerts import raise_alert
-from surveys.answers import CONSENT_TEXT
-from surveys.coupons import issue_coupon
 from surveys.db import db
+from surveys.demo_cases import add_sample_cases
 from surveys.devices import create_device, issue_pairing_code
 from surveys.languages import SUPPORTED_LANGUAGES
 from surveys.locations import assign_survey, create_location
-from surveys.models import (
-    Answer,
-    Channel,
-    Customer,
-    Device,
-    FollowUp,
-    Location,
-    Outcome,
-    QuestionKind,
-    Remedy,
-    Response,
-    Role,
-    Staff,
-    Survey,
-    User,
-    utcnow,
-)
+from surveys.models import Channel, Device, Location, Role, Staff, Survey, SurveyAssignment, User
+from surveys.opening_hours import parse_opening_hours
+from surveys.posters import poster_code
+from surveys.receipts import mint_receipt
 from surveys.survey_templates import create_quick_faces_survey
 
 DEMO_LOCATION = "Demo shop"
 DEMO_OWNER_EMAIL = "owner@counterpulse.example"
 DEMO_STAFF = ["Anahit", "Ravi", "Leyla", "Arben"]
-DEMO_CUSTOMER = ("Ani", "ani@example.com")
-# How long ago, rating, topics, words, whether Ani left her contact, how far it was handled.
-SAMPLE_CASES = [
-    (timedelta(days=8), 2, ["waiting"], "The queue was too long.", True, "won_back"),
-    (timedelta(hours=3), 1, ["product"], "The bread was stale.", False, "coupon"),
-    (timedelta(minutes=25), 2, ["staff"], None, False, "acknowledged"),
-    (timedelta(minutes=2), 1, ["waiting", "price"], "A long queue again.", True, "new"),
-]
+SECOND_LOCATION = "Second shop"
+SECOND_STAFF = ["Besa", "Elira"]
+DEMO_MANAGER_EMAIL = "manager@counterpulse.example"
 
 
 @dataclass
@@ -52,89 +32,72 @@ class DemoSetup:
     pairing_code: str
     owner_email: str
     owner_password: str
+    manager_email: str
+    manager_password: str
+    location_id: int
+    receipt_code: str
+    poster_code: str
 
 
 def set_up_demo(sample_cases: bool = True) -> DemoSetup:
-    """Create the demo once; on a rerun, issue a fresh pairing code and owner password."""
-    password = generate_password()
-    owner = db.session.scalar(select(User).where(User.email == DEMO_OWNER_EMAIL))
-    if owner is None:
-        owner = create_user(DEMO_OWNER_EMAIL, password, Role.OWNER)
-    else:
-        set_password(owner, password)
+    """Create the demo once; on a rerun, issue a fresh pairing code and new passwords."""
     location = db.session.scalar(select(Location).where(Location.name == DEMO_LOCATION))
-    if location is None:
+    first_run = location is None
+    if first_run:
         location = create_location(DEMO_LOCATION, "Asia/Yerevan", list(SUPPORTED_LANGUAGES), "en")
         location.manager_on_duty = True
+        location.opening_hours = parse_opening_hours(["mon-sun 08:00-22:00"])
         location.staff = [Staff(name=name) for name in DEMO_STAFF]
         db.session.flush()
         survey = create_quick_faces_survey()
-        assign_survey(survey, location, Channel.KIOSK)
+        for channel in Channel:
+            assign_survey(survey, location, channel)
         device, code = create_device(location, "Checkout tablet")
-        db.session.flush()
-        if sample_cases:
-            _add_sample_cases(location, survey, device, owner)
     else:
         device = db.session.scalar(select(Device).where(Device.location_id == location.id))
         code = issue_pairing_code(device)
+    second = _second_location(location)
+    owner_password = _account_with_new_password(DEMO_OWNER_EMAIL, Role.OWNER)
+    manager_password = _account_with_new_password(DEMO_MANAGER_EMAIL, Role.MANAGER, second)
     db.session.flush()
-    return DemoSetup(pairing_code=code, owner_email=DEMO_OWNER_EMAIL, owner_password=password)
+    if first_run and sample_cases:
+        owner = db.session.scalar(select(User).where(User.email == DEMO_OWNER_EMAIL))
+        add_sample_cases(location, survey, device, owner)
+    # A fresh receipt each run, as if till 1 had just printed it.
+    receipt = mint_receipt(location, till=1, number=secrets.randbelow(1_000_000))
+    return DemoSetup(
+        pairing_code=code,
+        owner_email=DEMO_OWNER_EMAIL,
+        owner_password=owner_password,
+        manager_email=DEMO_MANAGER_EMAIL,
+        manager_password=manager_password,
+        location_id=location.id,
+        receipt_code=receipt.code,
+        poster_code=poster_code(location),
+    )
 
 
-def _add_sample_cases(location: Location, survey: Survey, device: Device, owner: User) -> None:
-    """A won-back case, one resolved with a coupon, one acknowledged and a new one."""
-    for ago, rating, topics, words, with_contact, handled in SAMPLE_CASES:
-        at = utcnow() - ago
-        response = Response(
-            uuid=str(uuid.uuid4()),
-            survey=survey,
-            location_id=location.id,
-            device_id=device.id,
-            channel=Channel.KIOSK,
-            language="en",
-            captured_at=at,
-            received_at=at,
-            rating=rating,
-            is_negative=True,
-            follow_up=FollowUp.GIVEN,
-            follow_up_at=at,
-            staff=location.staff[0] if "staff" in topics else None,
-            answers=_sample_answers(survey, rating, topics, words),
+def _second_location(first: Location) -> Location:
+    """A second shop showing the same survey, so scoping by location can be seen."""
+    location = db.session.scalar(select(Location).where(Location.name == SECOND_LOCATION))
+    if location is None:
+        location = create_location(SECOND_LOCATION, "Europe/Tirane", ["sq", "en"], "sq")
+        location.staff = [Staff(name=name) for name in SECOND_STAFF]
+        db.session.flush()
+        survey = db.session.scalar(
+            select(SurveyAssignment.survey_id).where(SurveyAssignment.location_id == first.id)
         )
-        if with_contact:
-            name, email = DEMO_CUSTOMER
-            response.customer = Customer(
-                name=name, email=email, language="en", consent_at=at, consent_text=str(CONSENT_TEXT)
-            )
-        db.session.add(response)
-        alert = raise_alert(response, reason="rating")
-        alert.created_at = at
-        _handle(alert, owner, handled)
+        assign_survey(db.session.get(Survey, survey), location, Channel.KIOSK)
+    return location
 
 
-def _sample_answers(survey: Survey, rating: int, topics: list[str], words: str | None):
-    """The rating, the topics and the words of a sample response."""
-    question = {q.kind: q.id for q in survey.questions if q.kind != QuestionKind.STAFF}
-    answers = [Answer(question_id=question[QuestionKind.FACES], number=rating)]
-    answers += [Answer(question_id=question[QuestionKind.MULTI], choice=t) for t in topics]
-    if words:
-        answers.append(Answer(question_id=question[QuestionKind.TEXT], text=words))
-    return answers
-
-
-def _handle(alert, owner: User, handled: str) -> None:
-    """Take a sample case as far as the demo wants it."""
-    if handled == "new":
-        return
-    alert.acknowledge(by=owner)
-    if handled == "coupon":
-        alert.resolve(
-            by=owner, remedy=Remedy.COUPON, note="Sorry about the bread.", amount_cents=500
-        )
-        issue_coupon(alert, owner, value_cents=500, valid_days=90)
-    elif handled == "won_back":
-        alert.resolve(by=owner, remedy=Remedy.APOLOGY, note="Opened a second till.")
-        alert.close(by=owner, outcome=Outcome.WON_BACK, note="She came back the next week.")
-    for minutes, event in enumerate(alert.events, start=1):
-        event.at = alert.created_at + timedelta(minutes=minutes)
-    alert.acknowledged_at = alert.created_at + timedelta(minutes=1)
+def _account_with_new_password(email: str, role: Role, *locations: Location) -> str:
+    """Create the demo account, or give it a fresh password; returns the password."""
+    password = generate_password()
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = create_user(email, password, role)
+        user.locations = list(locations)
+    else:
+        set_password(user, password)
+    return password

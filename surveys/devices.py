@@ -4,12 +4,16 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from flask_babel import gettext as _
+from sqlalchemy import Select, select
 
+from surveys.audit import Actor
 from surveys.db import db
+from surveys.errors import SubmissionInvalid
 from surveys.models import Device, Location, utcnow
 
 PAIRING_CODE_LIFETIME = timedelta(hours=24)
+MAX_NAME_LENGTH = 80
 
 
 def _digest(secret: str) -> str:
@@ -63,3 +67,41 @@ def revoke_device(device: Device) -> None:
     """Stop a device from submitting; its cookie becomes worthless."""
     device.revoked_at = utcnow()
     device.pairing_code_hash = None
+
+
+def devices_of(location: Location) -> Select:
+    """The location's tablets, revoked ones last, newest first."""
+    return (
+        select(Device)
+        .where(Device.location_id == location.id)
+        .order_by(Device.revoked_at.is_not(None), Device.created_at.desc(), Device.id.desc())
+    )
+
+
+def add_device(location: Location, name: str, actor: Actor) -> tuple[Device, str]:
+    """A new tablet for the location and its one-time pairing code, from the admin."""
+    name = " ".join(name.split())
+    if not name or len(name) > MAX_NAME_LENGTH:
+        message = _("A tablet needs a name of 1 to %(count)d characters.", count=MAX_NAME_LENGTH)
+        raise SubmissionInvalid({"name": message})
+    device, code = create_device(location, name)
+    db.session.flush()
+    actor.record("device.created", location_id=location.id, device_id=device.id)
+    return device, code
+
+
+def renew_pairing_code(device: Device, actor: Actor) -> str:
+    """A fresh pairing code to pair (or re-pair) a tablet; refused for a revoked one."""
+    if device.revoked_at is not None:
+        message = _("This tablet was revoked; add a new tablet instead.")
+        raise SubmissionInvalid({"device": message})
+    code = issue_pairing_code(device)
+    actor.record("device.pairing_code", location_id=device.location_id, device_id=device.id)
+    return code
+
+
+def revoke(device: Device, actor: Actor) -> None:
+    """Disconnect a tablet at once and audit it; revoking twice changes nothing."""
+    if device.revoked_at is None:
+        revoke_device(device)
+        actor.record("device.revoked", location_id=device.location_id, device_id=device.id)

@@ -35,6 +35,34 @@ class NotFound(SubmissionError):
         super().__init__({"response": str(_l("This survey is not available here."))})
 
 
+class CodeInvalid(SubmissionError):
+    """A receipt or poster code that is malformed, changed, or signed for another location."""
+
+    status = 404
+
+    def __init__(self):
+        super().__init__({"code": str(_l("This code does not work."))})
+
+
+class CodeExpired(SubmissionError):
+    """A genuine receipt code past its location's validity period."""
+
+    status = 410
+
+    def __init__(self, valid_days: int):
+        super().__init__({"code": str(_l("This code has expired."))})
+        self.valid_days = valid_days
+
+
+class AlreadyAnswered(SubmissionError):
+    """A receipt (or, for a while, a browser on a poster) already gave its one response."""
+
+    status = 409
+
+    def __init__(self):
+        super().__init__({"response": str(_l("You already told us, thank you."))})
+
+
 class InvalidTransition(SubmissionError):
     """A case action that its current state does not allow; nothing was changed."""
 

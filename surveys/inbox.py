@@ -77,6 +77,7 @@ def _with_what_the_list_shows(statement: Select) -> Select:
     return statement.options(
         joinedload(Alert.location),
         joinedload(Alert.assigned_to),
+        joinedload(Alert.device),
         response.joinedload(Response.staff),
         response.joinedload(Response.survey),
         response.selectinload(Response.answers).joinedload(Answer.question),

@@ -9,6 +9,7 @@ LANGUAGE_NAMES = {
     "hi": "हिन्दी",
     "az": "Azərbaycanca",
     "sq": "Shqip",
+    "fa": "فارسی",
 }
 SUPPORTED_LANGUAGES = tuple(LANGUAGE_NAMES)
 

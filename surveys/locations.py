@@ -1,34 +1,113 @@
-"""Shops: creating a location with its languages and assigning it a survey."""
+"""Shops: creating and editing a location's settings, and assigning it a survey."""
 
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from dataclasses import dataclass, field, fields
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from flask_babel import gettext as _
+
+from surveys.audit import Actor
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.languages import SUPPORTED_LANGUAGES
 from surveys.models import Channel, Location, Survey, SurveyAssignment
 
+MAX_NAME_LENGTH = 120
+# The allowed range of each timing setting, in seconds.
+TIMING_RANGES = {
+    "response_interval_seconds": range(0, 601),
+    "idle_timeout_seconds": range(5, 601),
+    "thank_you_seconds": range(2, 61),
+}
 
-def create_location(name: str, timezone: str, languages: list[str], default_language: str):
-    """A new location; refuses unknown time zones and languages."""
+
+@dataclass
+class LocationFields:
+    """A location form as submitted; numbers still text, as typed."""
+
+    name: str = ""
+    timezone: str = "UTC"
+    languages: list[str] = field(default_factory=lambda: ["en"])
+    default_language: str = "en"
+    response_interval_seconds: str = "5"
+    idle_timeout_seconds: str = "30"
+    thank_you_seconds: str = "6"
+    manager_on_duty: bool = False
+
+    @classmethod
+    def of(cls, location: Location) -> "LocationFields":
+        """The form filled in with a location's current settings."""
+        values = {f.name: getattr(location, f.name) for f in fields(cls)}
+        return cls(**{k: v if isinstance(v, bool | list) else str(v) for k, v in values.items()})
+
+
+def time_zones() -> list[str]:
+    """Every IANA time zone name, sorted, for the form's list."""
+    return sorted(available_timezones())
+
+
+def _clean(form: LocationFields) -> dict:
+    """The settings of a valid form, else SubmissionInvalid with every problem."""
     errors = {}
+    name = form.name.strip()
+    if not name or len(name) > MAX_NAME_LENGTH:
+        errors["name"] = _(
+            "A location needs a name of at most %(count)d characters.", count=MAX_NAME_LENGTH
+        )
     try:
-        ZoneInfo(timezone)
+        ZoneInfo(form.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        errors["timezone"] = f"Unknown time zone: {timezone}"
-    unknown = [code for code in languages if code not in SUPPORTED_LANGUAGES]
-    if unknown or not languages:
-        errors["languages"] = f"Languages must be among {', '.join(SUPPORTED_LANGUAGES)}"
-    if default_language not in languages:
-        errors["default_language"] = "The default language must be one of the languages"
-    if not name.strip():
-        errors["name"] = "A location needs a name"
+        errors["timezone"] = _("Unknown time zone: %(zone)s", zone=form.timezone)
+    if not form.languages or any(code not in SUPPORTED_LANGUAGES for code in form.languages):
+        errors["languages"] = _(
+            "Languages must be among %(codes)s", codes=", ".join(SUPPORTED_LANGUAGES)
+        )
+    elif form.default_language not in form.languages:
+        errors["default_language"] = _("The default language must be one of the languages.")
+    settings = {}
+    for setting, allowed in TIMING_RANGES.items():
+        text = str(getattr(form, setting)).strip()
+        if text.isdigit() and int(text) in allowed:
+            settings[setting] = int(text)
+        else:
+            errors[setting] = _(
+                "Enter whole seconds from %(low)d to %(high)d.", low=allowed[0], high=allowed[-1]
+            )
     if errors:
         raise SubmissionInvalid(errors)
-    location = Location(
-        name=name.strip(), timezone=timezone, languages=languages, default_language=default_language
+    return dict(
+        name=name,
+        timezone=form.timezone,
+        languages=list(dict.fromkeys(form.languages)),
+        default_language=form.default_language,
+        manager_on_duty=bool(form.manager_on_duty),
+        **settings,
     )
+
+
+def create_location(name: str, timezone: str, languages: list[str], default_language: str):
+    """A new location with default timings; refuses unknown time zones and languages."""
+    form = LocationFields(
+        name=name, timezone=timezone, languages=languages, default_language=default_language
+    )
+    location = Location(**_clean(form))
     db.session.add(location)
     return location
+
+
+def add_location(form: LocationFields, actor: Actor) -> Location:
+    """A new location from the admin form."""
+    location = Location(**_clean(form))
+    db.session.add(location)
+    db.session.flush()
+    actor.record("location.created", location_id=location.id)
+    return location
+
+
+def update_location(location: Location, form: LocationFields, actor: Actor) -> None:
+    """Change a location's settings."""
+    for name, value in _clean(form).items():
+        setattr(location, name, value)
+    actor.record("location.updated", location_id=location.id)
 
 
 def assign_survey(survey: Survey, location: Location, channel: Channel) -> SurveyAssignment:

@@ -21,6 +21,18 @@ def has_complaint(question: Question, choices: list[str]) -> bool:
     return bool(complaints.intersection(choices))
 
 
+def negative_reason(questions: list[Question], answers) -> str | None:
+    """Why a follow-up makes the response negative: a low rating, a complaint, or None."""
+    by_id = {q.id: q for q in questions}
+    for question_id, number, _choice, _text in answers:
+        if number is not None and is_negative_rating(by_id[question_id], number):
+            return "rating"
+    chosen = [choice for _q, _n, choice, _t in answers if choice]
+    if any(has_complaint(question, chosen) for question in questions):
+        return "topic"
+    return None
+
+
 def follow_up_for(question: Question, rating: int) -> ShownWhen | None:
     """Which follow-up screen a first rating opens, if any."""
     if is_negative_rating(question, rating):

@@ -16,8 +16,10 @@ from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from surveys.db import db
-from surveys.demo import set_up_demo
-from surveys.models import Location, Survey
+from surveys.demo import DEMO_LOCATION, set_up_demo
+from surveys.locations import assign_survey
+from surveys.models import Channel, Device, Location, Role, Staff, Survey, User
+from surveys.survey_templates import create_quick_faces_survey
 from wsgi import create_app
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -107,7 +109,7 @@ def demo(app) -> Demo:
     with app.app_context():
         setup = set_up_demo(sample_cases=False)
         db.session.commit()
-        location = db.session.query(Location).one()
+        location = db.session.query(Location).filter_by(name=DEMO_LOCATION).one()
         survey = db.session.query(Survey).one()
         names = ["rating", "topics", "comment", "served_by", "contact", "praise"]
         return Demo(
@@ -145,3 +147,75 @@ def live_server(app):
     yield app.config["PUBLIC_URL"]
     server.shutdown()
     thread.join(timeout=5)
+
+
+KNOWN_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def known_password_hash() -> str:
+    """The argon2id hash of KNOWN_PASSWORD, computed once: hashing is slow on purpose."""
+    from surveys.accounts import _hasher
+
+    return _hasher.hash(KNOWN_PASSWORD)
+
+
+@dataclass
+class Shops:
+    """Two locations, A and B, with their people, staff lists and tablets (all ids)."""
+
+    a: int
+    b: int
+    owner: int
+    manager_a: int
+    manager_b: int
+    staff_a: int
+    other_manager_a: int  # an account the tests may change without touching the actors
+    staff_member_a: int
+    staff_member_b: int
+    device_a: int
+    device_b: int
+    survey_a: int  # shown on location A's kiosks
+
+
+@pytest.fixture
+def shops(app, known_password_hash) -> Shops:
+    """Shop A and Shop B; every account's password is KNOWN_PASSWORD."""
+    with app.app_context():
+        a = Location(name="Shop A", timezone="Europe/Tirane", languages=["sq", "en"])
+        b = Location(name="Shop B", timezone="Asia/Yerevan", languages=["hy", "en"])
+        a.default_language, b.default_language = "sq", "hy"
+
+        def account(email: str, role: Role, *locations: Location) -> User:
+            user = User(email=email, password_hash=known_password_hash, role=role)
+            user.locations = list(locations)
+            return user
+
+        people = {
+            "owner": account("owner@shops.example", Role.OWNER),
+            "manager_a": account("manager.a@shops.example", Role.MANAGER, a),
+            "manager_b": account("manager.b@shops.example", Role.MANAGER, b),
+            "staff_a": account("staff.a@shops.example", Role.STAFF, a),
+            "other_manager_a": account("other.a@shops.example", Role.MANAGER, a),
+        }
+        things = {
+            "staff_member_a": Staff(location=a, name="Arben"),
+            "staff_member_b": Staff(location=b, name="Anahit"),
+            "device_a": Device(location=a, name="Till A"),
+            "device_b": Device(location=b, name="Till B"),
+        }
+        db.session.add_all([a, b, *people.values(), *things.values()])
+        db.session.flush()
+        things["survey_a"] = create_quick_faces_survey("Shop A faces")
+        db.session.flush()
+        assign_survey(things["survey_a"], a, Channel.KIOSK)
+        db.session.commit()
+        ids = {name: row.id for name, row in {**people, **things}.items()}
+        return Shops(a=a.id, b=b.id, **ids)
+
+
+@pytest.fixture
+def app_context(app):
+    """An application context for calling services directly, without HTTP."""
+    with app.app_context():
+        yield

@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var idleTimer = null;
+  var startScreen = null;  // the start screen as the server sent it, for a reset with no network
 
   function newUuid() {
     // crypto.randomUUID needs a secure context; a tablet on the shop's LAN may use plain http.
@@ -15,7 +16,21 @@
   function reset() {
     // A new page load, replacing this one: nothing of this customer stays in the page or history.
     try { sessionStorage.clear(); localStorage.clear(); } catch (e) { /* storage may be off */ }
-    location.replace(document.body.dataset.startUrl);
+    var offline = window.Counterpulse && window.Counterpulse.offline;
+    if (startScreen && offline && offline.cannotReload()) { resetInPage(offline); return; }
+    var ready = offline ? offline.takeNewRelease() : Promise.resolve();
+    ready.then(function () { location.replace(document.body.dataset.startUrl); });
+  }
+
+  // No service worker (plain http on a LAN, or not installed yet) and no network: a page load
+  // would show the browser's error page, so the start screen comes back in place instead.
+  function resetInPage(offline) {
+    var screen = document.getElementById("screen");
+    screen.innerHTML = startScreen;
+    offline.forgetCustomer();
+    if (window.htmx) { window.htmx.process(screen); }
+    prepareScreen();
+    announceScreen();
   }
 
   function armIdle(seconds) {
@@ -42,7 +57,9 @@
     var button = event.target.closest && event.target.closest("button[name=rating]");
     if (button) {
       var stamp = button.form.querySelector("[name=captured_at]");
-      if (stamp) { stamp.value = new Date().toISOString(); }
+      // The tablet's clock, corrected by the offset seen at the last server contact.
+      var queue = window.Counterpulse && window.Counterpulse.queue;
+      if (stamp) { stamp.value = new Date(queue ? queue.now() : Date.now()).toISOString(); }
     }
   }, true);
   ["pointerdown", "keydown", "input"].forEach(function (name) {
@@ -56,5 +73,10 @@
   }
 
   document.addEventListener("htmx:after:swap", function () { prepareScreen(); announceScreen(); });
-  document.addEventListener("DOMContentLoaded", prepareScreen);
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.querySelector("#screen form.tap")) {
+      startScreen = document.getElementById("screen").innerHTML;
+    }
+    prepareScreen();
+  });
 })();

@@ -9,11 +9,14 @@ from surveys.models.alerts import (
     Outcome,
     Remedy,
 )
+from surveys.models.branding import LocationBrand
 from surveys.models.common import utcnow
 from surveys.models.coupons import Coupon
-from surveys.models.locations import Device, Location, Staff
+from surveys.models.locations import Device, Location, Staff, new_signing_secret
+from surveys.models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from surveys.models.presence import InboxPresence
 from surveys.models.responses import Answer, Customer, FollowUp, Response
+from surveys.models.surges import Surge
 from surveys.models.surveys import (
     RATING_RANGES,
     Channel,
@@ -22,14 +25,18 @@ from surveys.models.surveys import (
     ShownWhen,
     Survey,
     SurveyAssignment,
+    new_question_key,
 )
-from surveys.models.users import AuditEvent, Role, User, user_location
+from surveys.models.tills import ApiKey
+from surveys.models.users import AuditEvent, Role, User, UserSession, user_location
+from surveys.models.webhooks import Webhook, WebhookPreset
 
 __all__ = [
     "ALLOWED_FROM",
     "RATING_RANGES",
     "Alert",
     "AlertEvent",
+    "ApiKey",
     "AuditEvent",
     "AlertStatus",
     "Answer",
@@ -41,7 +48,11 @@ __all__ = [
     "FollowUp",
     "InboxPresence",
     "Location",
+    "LocationBrand",
+    "MessageKind",
     "Outcome",
+    "OutboxMessage",
+    "OutboxStatus",
     "Question",
     "Remedy",
     "QuestionKind",
@@ -49,9 +60,15 @@ __all__ = [
     "Role",
     "ShownWhen",
     "Staff",
+    "Surge",
     "Survey",
     "SurveyAssignment",
     "User",
+    "UserSession",
+    "Webhook",
+    "WebhookPreset",
+    "new_signing_secret",
     "user_location",
+    "new_question_key",
     "utcnow",
 ]

@@ -1,4 +1,5 @@
-"""Alerts: negative responses that a manager handles as cases, with their timeline.
+"""Alerts: negative responses (or silent kiosks) that a manager handles as cases, with
+their timeline.
 
 The case guards its own life cycle: new -> acknowledged -> resolved -> closed, reopening
 allowed. A method called in the wrong state raises InvalidTransition and changes nothing.
@@ -11,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.db import db
@@ -20,7 +21,7 @@ from surveys.models.common import enum_column, utcnow
 
 if TYPE_CHECKING:
     from surveys.models.coupons import Coupon
-    from surveys.models.locations import Location
+    from surveys.models.locations import Device, Location
     from surveys.models.responses import Response
     from surveys.models.users import User
 
@@ -78,9 +79,10 @@ ALLOWED_FROM = {
 
 
 class Alert(db.Model):
-    """A negative response that a manager must handle: the case."""
+    """Something a manager must handle, the case: a negative response or a silent kiosk."""
 
     __table_args__ = (
+        CheckConstraint("response_id IS NOT NULL OR device_id IS NOT NULL", name="subject"),
         # The inbox reads newest first, by location and by status; see bench/inbox.py.
         Index("ix_alert_location_id_id", "location_id", "id"),
         Index("ix_alert_status_id", "status", "id"),
@@ -89,11 +91,14 @@ class Alert(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("response.id"), unique=True)
+    # One of the two is set: the response that was negative, or the device that fell silent.
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id"), unique=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"), index=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"))
     status: Mapped[AlertStatus] = mapped_column(enum_column(AlertStatus), default=AlertStatus.NEW)
     reason: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    escalated_at: Mapped[datetime | None]  # when the owners were told nobody took it
     # Two managers acting on one case at once: the second write is refused, not lost.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -109,7 +114,8 @@ class Alert(db.Model):
     closed_at: Mapped[datetime | None]
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
 
-    response: Mapped[Response] = relationship(back_populates="alert")
+    response: Mapped[Response | None] = relationship(back_populates="alert")
+    device: Mapped[Device | None] = relationship()
     location: Mapped[Location] = relationship()
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
@@ -119,6 +125,8 @@ class Alert(db.Model):
     coupons: Mapped[list[Coupon]] = relationship(back_populates="alert", order_by="Coupon.id")
 
     __mapper_args__ = {"version_id_col": version}
+
+    OPEN_STATUSES = (AlertStatus.NEW, AlertStatus.ACKNOWLEDGED, AlertStatus.REOPENED)
 
     def __init__(self, **fields):
         """A case with its fields; new unless told otherwise."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String
@@ -9,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.db import db
 from surveys.models.common import utcnow
+
+
+def new_signing_secret() -> str:
+    """32 random bytes, hex-encoded: the key a location signs its receipt codes with."""
+    return secrets.token_hex(32)
 
 
 class Location(db.Model):
@@ -21,7 +27,23 @@ class Location(db.Model):
     idle_timeout_seconds: Mapped[int] = mapped_column(default=30)
     thank_you_seconds: Mapped[int] = mapped_column(default=6)
     manager_on_duty: Mapped[bool] = mapped_column(default=False)
+    # Escalation and surge rules are data per location; 0 minutes turns escalation off.
+    escalate_after_minutes: Mapped[int] = mapped_column(default=5, server_default="5")
+    surge_threshold_percent: Mapped[int] = mapped_column(default=50, server_default="50")
+    surge_window_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
+    surge_min_responses: Mapped[int] = mapped_column(default=4, server_default="4")
+    # {"mon": [["09:00", "18:00"]], ...} in the location's time zone; empty: hours not set.
+    opening_hours: Mapped[dict[str, list[list[str]]]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
+    # argon2id hash of the PIN that leaves kiosk mode; None: the kiosk cannot be left.
+    exit_pin_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Tills that print receipt codes offline hold a copy of this secret (docs/receipt-codes.md).
+    receipt_secret: Mapped[str] = mapped_column(String(64), default=new_signing_secret)
+    receipt_valid_days: Mapped[int] = mapped_column(default=30, server_default="30")
+    # A browser that answered through a poster may answer that survey again after this long.
+    poster_repeat_hours: Mapped[int] = mapped_column(default=12, server_default="12")
 
     staff: Mapped[list[Staff]] = relationship(back_populates="location", order_by="Staff.name")
 
@@ -50,6 +72,14 @@ class Device(db.Model):
     paired_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime | None]
+    # What the tablet said in its last heartbeat.
+    last_heartbeat_at: Mapped[datetime | None]
+    app_version: Mapped[str | None] = mapped_column(String(64))
+    queue_length: Mapped[int | None]
+    battery_percent: Mapped[int | None]
+    battery_charging: Mapped[bool | None]
+    clock_skew_seconds: Mapped[int | None]  # the tablet's clock minus the server's
+    last_error: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     location: Mapped[Location] = relationship()
@@ -58,3 +88,14 @@ class Device(db.Model):
     def is_active(self) -> bool:
         """A device may submit when it is paired and not revoked."""
         return self.paired_at is not None and self.revoked_at is None
+
+    @property
+    def status(self) -> str:
+        """Where the tablet stands: revoked, paired, waiting for pairing, or link expired."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.paired_at is not None:
+            return "paired"
+        if self.pairing_expires_at is not None and self.pairing_expires_at > utcnow():
+            return "waiting"
+        return "expired"

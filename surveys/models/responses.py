@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String, Text, select
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.db import db
@@ -61,6 +61,13 @@ class Response(db.Model):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     staff_praised: Mapped[bool] = mapped_column(default=False)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
+    # Receipt channel: which receipt this answers. Unique, so a receipt takes one response.
+    receipt_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    till: Mapped[int | None]
+    receipt_number: Mapped[int | None] = mapped_column(BigInteger)
+    receipt_issued_at: Mapped[datetime | None]
+    # The till named who served, so the customer is not asked.
+    staff_from_till: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     survey: Mapped[Survey] = relationship()
     location: Mapped[Location] = relationship()

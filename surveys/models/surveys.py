@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.db import db
@@ -43,13 +44,30 @@ class ShownWhen(enum.StrEnum):
 
 
 class Survey(db.Model):
+    """One version of a survey. A version that is live or answered is never edited in place:
+    an edit becomes a new row of the same family (see surveys/versions.py), so every
+    response keeps the questions and texts it was answered with."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The first version's id; None on the first version itself (see family_key).
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The languages its texts are written in; the editor flags the ones still missing.
+    languages: Mapped[list[str]] = mapped_column(
+        JSON, default=lambda: ["en"], server_default=text("'[\"en\"]'")
+    )
+    superseded_at: Mapped[datetime | None]
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="survey", order_by="Question.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def family_key(self) -> int:
+        """The id every version of this survey shares: the first version's."""
+        return self.family_id or self.id
 
     @property
     def main_question(self) -> Question | None:
@@ -74,10 +92,19 @@ class SurveyAssignment(db.Model):
     survey: Mapped[Survey] = relationship()
 
 
+def new_question_key() -> str:
+    """A short random key naming a question across the versions of its survey."""
+    return "k" + secrets.token_hex(4)
+
+
 class Question(db.Model):
+    __table_args__ = (Index("ix_question_survey_id_key", "survey_id", "key", unique=True),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
     position: Mapped[int]
+    # Stable across versions, unlike the id: conditions name earlier questions by key.
+    key: Mapped[str] = mapped_column(String(40), default=new_question_key)
     kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind))
     # Per-language texts, {"en": "...", "hy": "..."}; options: [{"value", "texts", "complaint"}].
     texts: Mapped[dict[str, str]] = mapped_column(JSON)
@@ -86,6 +113,8 @@ class Question(db.Model):
     # Rules are data: a rating at or below this is negative, at or above the other positive.
     negative_at_or_below: Mapped[int | None]
     positive_at_or_above: Mapped[int | None]
+    # Shown only when an earlier answer matches: {"question": key, "op": "<=", "value": 2}.
+    condition: Mapped[dict | None] = mapped_column(JSON)
 
     survey: Mapped[Survey] = relationship(back_populates="questions")
 

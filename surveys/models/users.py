@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.db import db
@@ -40,6 +40,8 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Bumped by logout-everywhere, a password change or deactivation: older sessions end.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Set for a password another person has seen (an owner created or reset it).
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     locations: Mapped[list[Location]] = relationship(secondary=user_location)
@@ -56,6 +58,17 @@ class User(db.Model):
         return f"{self.id}:{self.session_version}"
 
 
+class UserSession(db.Model):
+    """One signed-in browser. Ending it makes that browser's cookie worthless, even a copy."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # Only the SHA-256 digest of the random key is stored; the key lives in the signed cookie.
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+
 class AuditEvent(db.Model):
     """Who did what, when, from where. The application only ever inserts these rows."""
 
@@ -66,3 +79,7 @@ class AuditEvent(db.Model):
     location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id"), index=True)
     client_address: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    # Read-only, so nothing done to a user or location ever rewrites an audit row.
+    actor: Mapped[User | None] = relationship(viewonly=True)
+    location: Mapped[Location | None] = relationship(viewonly=True)

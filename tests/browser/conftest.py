@@ -101,8 +101,11 @@ def _on_console(problems: BrowserProblems, message) -> None:
 
 
 @pytest.fixture
-def page(browser, browser_problems):
-    """A fresh tablet-sized context and page that fails the test on any browser problem."""
+def page(browser, browser_problems, live_server):
+    """A fresh tablet-sized context and page that fails the test on any browser problem.
+
+    It closes before the live server stops: the kiosk's heartbeat and service worker may
+    still be talking to the server when a test ends."""
     context = browser.new_context(viewport=TABLET, locale="en-US")
     context.set_default_timeout(EXPECT_TIMEOUT_MS)
     context.expose_function(

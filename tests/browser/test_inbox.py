@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from surveys.db import db
+from surveys.demo import DEMO_LOCATION
 from surveys.models import Alert, AlertStatus, InboxPresence, Location, Outcome, Remedy, utcnow
 from surveys.presence import HEARTBEAT_SECONDS, PRESENCE_TTL
 from tests.browser.conftest import CSP_LISTENER, EXPECT_TIMEOUT_MS, TABLET, _on_console
@@ -37,8 +38,9 @@ ARRIVAL_WATCH = """() => {
 
 
 def configure_demo_shop(app, **settings) -> None:
+    """Change the demo shop's settings in the database."""
     with app.app_context():
-        location = db.session.scalars(select(Location)).one()
+        location = db.session.scalars(select(Location).where(Location.name == DEMO_LOCATION)).one()
         for name, value in settings.items():
             setattr(location, name, value)
         db.session.commit()

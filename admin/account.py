@@ -1,0 +1,65 @@
+"""The signed-in user's own account: change the password, sign out everywhere."""
+
+from flask import current_app, flash, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from admin import bp
+from admin.auth import start_session
+from admin.guards import actor
+from admin.rendering import render_page, see_other
+from surveys.db import db
+from surveys.errors import SubmissionInvalid
+from surveys.ratelimit import limiter
+from surveys.sessions import change_password, sign_out_everywhere
+
+ACCOUNT_PAGE = "admin/account/page.html"
+
+
+def _user_key() -> str:
+    """Throttle wrong current passwords per account, wherever they come from."""
+    return f"user:{current_user.id}" if current_user.is_authenticated else ""
+
+
+@bp.get("/account")
+def account():
+    """The account page: password change, and ending every session."""
+    return render_page(ACCOUNT_PAGE, errors={})
+
+
+@bp.post("/account/password")
+@limiter.limit(
+    lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"],
+    key_func=_user_key,
+    deduct_when=lambda response: response.status_code == 422,
+)
+def account_password():
+    """Change the password; every other session of the account ends, this one goes on."""
+    user = current_user._get_current_object()
+    form = request.form
+    try:
+        key = change_password(
+            user,
+            form.get("current_password", ""),
+            form.get("new_password", ""),
+            form.get("confirmation", ""),
+            actor(),
+        )
+    except SubmissionInvalid as invalid:
+        db.session.rollback()
+        return render_page(ACCOUNT_PAGE, status=422, errors=invalid.errors)
+    db.session.commit()
+    start_session(user, key)
+    flash(_("Your password is changed. Every other session has ended."))
+    return see_other(url_for("admin.account"))
+
+
+@bp.post("/account/sessions/end")
+def account_sessions_end():
+    """Sign out on every device, this one included."""
+    sign_out_everywhere(current_user._get_current_object(), request.remote_addr)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out on every device."))
+    return see_other(url_for("admin.login"))

@@ -1,0 +1,63 @@
+"""Posters and table tents: a location's survey link as a QR code, ready to print."""
+
+from flask import Response, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from admin import bp
+from surveys.access import can_see_location
+from surveys.db import db
+from surveys.errors import SubmissionInvalid
+from surveys.languages import text_direction
+from surveys.models import Location
+from surveys.posters import poster_invitations, poster_url
+from surveys.qr import qr_png, qr_svg
+
+FORMATS = {"a4": _l("A4 poster"), "a6": _l("A6 table tent")}
+PRINT_DPI = 300
+DEFAULT_PNG_SIZE = 1500  # 12.7 cm at 300 dpi: a poster's QR code
+
+
+def _visible_location(location_id: int) -> Location:
+    """The location, if the signed-in user may see it; 404 otherwise, as if it did not exist."""
+    location = db.session.get(Location, location_id)
+    if location is None or not can_see_location(current_user, location_id):
+        abort(404)
+    return location
+
+
+@bp.get("/locations/<int:location_id>/poster")
+def poster_show(location_id: int):
+    """The printable poster (A4) or table tent (A6) with the QR code and the invitation."""
+    location = _visible_location(location_id)
+    size = request.args.get("format", "a4")
+    if size not in FORMATS:
+        abort(404)
+    return render_template(
+        "admin/posters/poster.html",
+        location=location,
+        size=size,
+        formats=FORMATS,
+        png_size=DEFAULT_PNG_SIZE,
+        link=poster_url(location),
+        invitations=poster_invitations(location),
+        direction_of=text_direction,
+    )
+
+
+@bp.get("/locations/<int:location_id>/poster.svg")
+def poster_svg(location_id: int):
+    """The poster's QR code as SVG: sharp at any print size."""
+    location = _visible_location(location_id)
+    return Response(qr_svg(poster_url(location)), mimetype="image/svg+xml")
+
+
+@bp.get("/locations/<int:location_id>/poster.png")
+def poster_png(location_id: int):
+    """The poster's QR code as a PNG at print resolution; ?size= in pixels."""
+    location = _visible_location(location_id)
+    try:
+        image = qr_png(poster_url(location), request.args.get("size", DEFAULT_PNG_SIZE), PRINT_DPI)
+    except SubmissionInvalid as invalid:
+        return Response(invalid.errors["qr_size"], 400, mimetype="text/plain")
+    return Response(image, mimetype="image/png")

@@ -1,0 +1,47 @@
+"""Link mode's refusals as phone screens: bad or used codes, stale forms, rate limits."""
+
+from flask import g, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
+
+from kiosk import link_bp
+from kiosk.link import render_link
+from surveys.db import db
+from surveys.errors import AlreadyAnswered, CodeExpired, CodeInvalid, SubmissionError
+from surveys.languages import SUPPORTED_LANGUAGES
+
+
+def _fallback_language() -> None:
+    if not g.get("language"):
+        g.language = request.accept_languages.best_match(SUPPORTED_LANGUAGES) or "en"
+
+
+@link_bp.errorhandler(SubmissionError)
+def link_submission_error(error: SubmissionError):
+    """A refused code or answer, said kindly; nothing of it is kept."""
+    db.session.rollback()
+    _fallback_language()
+    if isinstance(error, AlreadyAnswered):
+        return render_link("already_answered", error.status, location=g.get("link_location"))
+    if isinstance(error, CodeInvalid | CodeExpired):
+        days = getattr(error, "valid_days", None)
+        return render_link("code_invalid", error.status, expired=days is not None, days=days)
+    messages = list(error.errors.values())
+    return render_link("error", error.status, messages=messages, start_url=g.get("link_start"))
+
+
+HTTP_MESSAGES = {
+    403: _l("You may not do this here."),
+    413: _l("That was too much to send at once."),
+    429: _l("Too many requests. Please wait a moment."),
+}
+
+
+@link_bp.errorhandler(HTTPException)
+def link_http_error(error: HTTPException):
+    """Refusals by the web layer (cross-site, too big, too many) as a phone screen."""
+    db.session.rollback()
+    _fallback_language()
+    message = HTTP_MESSAGES.get(error.code, _l("The request could not be handled."))
+    start_url = g.get("link_start")
+    return render_link("error", error.code, messages=[str(message)], start_url=start_url)

@@ -1,0 +1,1 @@
+"""Notifications: what an event sends to whom, rendered and delivered by the outbox worker."""

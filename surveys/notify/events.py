@@ -1,0 +1,120 @@
+"""Who hears of an event: e-mails to the people who look after the location (only when
+SMTP_URL is set), and a call to each of the location's active webhooks."""
+
+from flask import current_app
+from sqlalchemy import select
+
+from surveys.db import db
+from surveys.models import (
+    Alert,
+    Location,
+    QuestionKind,
+    Response,
+    Role,
+    Surge,
+    User,
+    Webhook,
+    utcnow,
+)
+from surveys.outbox import enqueue_email, enqueue_webhook
+
+TOPIC_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTI)
+
+
+def notify_alert_raised(alert: Alert, response: Response, location: Location) -> None:
+    """Tell the location's managers (or, with none assigned, the owners) and its webhooks."""
+    facts = _alert_facts(response, location) | {"reason": alert.reason}
+    _notify("alert.raised", facts, location, managers_of(location) or owners(), alert=alert)
+
+
+def notify_alert_escalated(alert: Alert, waited_minutes: int) -> None:
+    """Tell every owner, and the location's webhooks, that nobody has taken the alert."""
+    facts = _alert_facts(alert.response, alert.location) | {
+        "waited_minutes": waited_minutes,
+        "at": _iso(alert.created_at),
+    }
+    _notify("alert.escalated", facts, alert.location, owners(), alert=alert)
+
+
+def notify_surge(surge: Surge, location: Location) -> None:
+    """Tell the location's managers and every owner, and the location's webhooks."""
+    facts = {
+        "location_id": location.id,
+        "location": location.name,
+        "surge_id": surge.id,
+        "responses": surge.responses,
+        "negatives": surge.negatives,
+        "percent": round(100 * surge.negatives / surge.responses),
+        "window_minutes": surge.window_minutes,
+        "at": _iso(surge.raised_at),
+    }
+    recipients = {user.id: user for user in managers_of(location) + owners()}
+    _notify("surge.raised", facts, location, list(recipients.values()))
+
+
+def managers_of(location: Location) -> list[User]:
+    """The active managers and owners assigned to a location."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.active, User.role.in_([Role.MANAGER, Role.OWNER]))
+            .where(User.locations.any(Location.id == location.id))
+            .order_by(User.id)
+        )
+    )
+
+
+def owners() -> list[User]:
+    """Every active owner."""
+    statement = select(User).where(User.active, User.role == Role.OWNER).order_by(User.id)
+    return list(db.session.scalars(statement))
+
+
+def _notify(event: str, facts: dict, location: Location, recipients, *, alert=None) -> None:
+    language = location.default_language
+    if current_app.config.get("SMTP_URL"):
+        for user in recipients:
+            enqueue_email(user.email, event, facts, language, alert=alert)
+    webhooks = db.session.scalars(
+        select(Webhook).where(Webhook.location_id == location.id, Webhook.active)
+    )
+    for webhook in webhooks:
+        enqueue_webhook(webhook, event, facts, language, alert=alert)
+
+
+def _alert_facts(response: Response, location: Location) -> dict:
+    """The gist of an alert: where, what rating, which topics, when. No customer details."""
+    question = response.survey.main_question
+    return {
+        "location_id": location.id,
+        "location": location.name,
+        "timezone": location.timezone,
+        "rating": response.rating,
+        "scale": question.rating_range[-1] if question else None,
+        "topics": _topic_values(response),
+        "topic_labels": _topic_labels(response, location.default_language),
+        "at": _iso(response.received_at or utcnow()),
+    }
+
+
+def _topic_answers(response: Response):
+    questions = {q.id: q for q in response.survey.questions if q.kind in TOPIC_KINDS}
+    chosen = [a for a in response.answers if a.question_id in questions]
+    return [(questions[answer.question_id], answer.choice) for answer in chosen]
+
+
+def _topic_values(response: Response) -> list[str]:
+    return [choice for _question, choice in _topic_answers(response)]
+
+
+def _topic_labels(response: Response, language: str) -> list[str]:
+    labels = []
+    for question, choice in _topic_answers(response):
+        option = next((o for o in question.options if o["value"] == choice), {})
+        texts = option.get("texts", {})
+        labels.append(texts.get(language) or texts.get("en") or choice)
+    return labels
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None

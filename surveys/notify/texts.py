@@ -1,0 +1,92 @@
+"""What a notification says, in the reader's language: a headline and a few lines.
+
+Called at delivery inside `force_locale`, from the facts stored with the message. The facts
+hold the alert's gist only (location, rating, topics, time), never the customer's words
+or contact details, which stay behind the login.
+"""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_time
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+
+def describe(event: str, facts: dict) -> tuple[str, list[str]]:
+    """The headline and detail lines for an event."""
+    return DESCRIBERS[event](facts)
+
+
+def _alert_raised(facts: dict) -> tuple[str, list[str]]:
+    if facts.get("reason") == "topic":
+        headline = _("%(location)s: a customer chose a complaint", location=facts["location"])
+    else:
+        headline = _(
+            "%(location)s: a customer rated their visit %(rating)s of %(scale)s",
+            location=facts["location"],
+            rating=facts["rating"],
+            scale=facts["scale"],
+        )
+    lines = [_("At %(time)s.", time=_local_time(facts))]
+    if facts.get("topic_labels"):
+        lines.append(_("What went wrong: %(topics)s", topics=", ".join(facts["topic_labels"])))
+    return headline, lines + _inbox_line(facts)
+
+
+def _alert_escalated(facts: dict) -> tuple[str, list[str]]:
+    headline = _(
+        "%(location)s: nobody has taken an alert for %(minutes)s minutes",
+        location=facts["location"],
+        minutes=facts["waited_minutes"],
+    )
+    lines = [
+        _(
+            "A customer rated their visit %(rating)s of %(scale)s at %(time)s.",
+            rating=facts["rating"],
+            scale=facts["scale"],
+            time=_local_time(facts),
+        )
+    ]
+    return headline, lines + _inbox_line(facts)
+
+
+def _surge_raised(facts: dict) -> tuple[str, list[str]]:
+    headline = _(
+        "%(location)s: %(percent)s%% of answers are negative",
+        location=facts["location"],
+        percent=facts["percent"],
+    )
+    lines = [
+        _(
+            "%(negatives)s of %(responses)s answers in the last %(minutes)s minutes were negative.",
+            negatives=facts["negatives"],
+            responses=facts["responses"],
+            minutes=facts["window_minutes"],
+        )
+    ]
+    return headline, lines + _inbox_line(facts)
+
+
+def _webhook_test(facts: dict) -> tuple[str, list[str]]:
+    headline = _("%(location)s: this webhook works", location=facts["location"])
+    return headline, [_("Counterpulse will send this location's alerts here.")]
+
+
+def _local_time(facts: dict) -> str:
+    """The event's time of day where the location is."""
+    at = datetime.fromisoformat(facts["at"].replace("Z", "+00:00")).replace(tzinfo=UTC)
+    zone = ZoneInfo(facts.get("timezone") or "UTC")
+    return format_time(at, "short", tzinfo=zone, locale=str(get_locale()))
+
+
+def _inbox_line(facts: dict) -> list[str]:
+    return [_("Open the inbox: %(url)s", url=facts["inbox_url"])] if facts.get("inbox_url") else []
+
+
+DESCRIBERS = {
+    "alert.raised": _alert_raised,
+    "alert.escalated": _alert_escalated,
+    "surge.raised": _surge_raised,
+    "webhook.test": _webhook_test,
+}

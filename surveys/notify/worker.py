@@ -1,0 +1,125 @@
+"""Running the outbox: `flask outbox work`, or one thread inside each app process.
+
+The thread starts lazily on a process's first request, so under gunicorn each worker starts
+its own after the fork, and the CLI and migrations, which serve no request, never start one.
+"""
+
+import os
+import threading
+import time
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from surveys.db import db, sqlite_write_intent
+from surveys.escalation import escalate_overdue_alerts, raise_surges
+from surveys.outbox import ENQUEUED, deliver_next, give_up_abandoned
+
+# Set when a transaction that enqueued messages commits, so a worker in the same process
+# delivers at once instead of at its next poll. Other processes simply poll.
+enqueued = threading.Event()
+_start_lock = threading.Lock()
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_after_enqueue(session):
+    # after_commit also fires when a savepoint is released; only the outer commit makes the
+    # rows visible to the worker, and a wake before it would be spent on finding nothing.
+    if session.in_nested_transaction():
+        return
+    if session.info.pop(ENQUEUED, False):
+        enqueued.set()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session):
+    session.info.pop(ENQUEUED, None)
+
+
+def run_checks(app: Flask) -> None:
+    """Escalations, surges and abandoned messages, in one write transaction."""
+    with app.app_context():
+        sqlite_write_intent.set(True)
+        try:
+            escalate_overdue_alerts()
+            raise_surges()
+            give_up_abandoned()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+
+
+def deliver_due(app: Flask, limit: int | None = None) -> int:
+    """Deliver due messages until none is left (or `limit`); how many were attempted."""
+    count = 0
+    while limit is None or count < limit:
+        with app.app_context():
+            if not deliver_next():
+                return count
+        count += 1
+    return count
+
+
+def drain(app: Flask) -> int:
+    """`--once`: run the checks, deliver everything due, and return."""
+    run_checks(app)
+    return deliver_due(app)
+
+
+def work(app: Flask, stop: threading.Event, threads: int = 1) -> None:
+    """Deliver and check until `stop` is set, with `threads` delivering side by side."""
+    helpers = [
+        threading.Thread(target=_deliver_loop, args=(app, stop), daemon=True, name=f"outbox-{n}")
+        for n in range(1, threads)
+    ]
+    for helper in helpers:
+        helper.start()
+    _deliver_loop(app, stop, run_checks_too=True)
+    for helper in helpers:
+        helper.join()
+
+
+def _deliver_loop(app: Flask, stop: threading.Event, run_checks_too: bool = False) -> None:
+    poll = app.config["OUTBOX_POLL_SECONDS"]
+    every = app.config["OUTBOX_CHECK_SECONDS"]
+    next_check = 0.0
+    while not stop.is_set():
+        enqueued.clear()  # before looking, so a commit after the look still wakes the wait
+        try:
+            if run_checks_too and time.monotonic() >= next_check:
+                run_checks(app)
+                next_check = time.monotonic() + every
+            if deliver_due(app, limit=50):
+                continue
+        except Exception:
+            app.logger.exception("outbox worker: a round failed; trying again shortly")
+        enqueued.wait(poll)
+
+
+def start_in_process(app: Flask) -> bool:
+    """Start this process's worker thread unless it runs already; True when started now."""
+    state = app.extensions.setdefault("outbox_worker", {})
+    with _start_lock:
+        if state.get("pid") == os.getpid():
+            return False
+        state["pid"] = os.getpid()  # a forked child has another pid and starts its own
+        state["stop"] = stop = threading.Event()
+        thread = threading.Thread(
+            target=work, args=(app, stop), daemon=True, name="counterpulse-outbox"
+        )
+        state["thread"] = thread
+        thread.start()
+        return True
+
+
+def init_app(app: Flask) -> None:
+    """With OUTBOX_IN_PROCESS, start the worker thread on the process's first request."""
+    if not app.config["OUTBOX_IN_PROCESS"]:
+        return
+
+    @app.before_request
+    def _start_outbox_worker():
+        if app.extensions.get("outbox_worker", {}).get("pid") != os.getpid():
+            start_in_process(app)

@@ -1,0 +1,114 @@
+"""Admin sign-in sessions: opened at login, ended by logout, all ended together on demand.
+
+A signed-in browser holds a random session key in its signed cookie; the server keeps the
+key's digest. Logout ends that one row, so a copy of the cookie stops working too. Bumping
+User.session_version ends every session of the account at once.
+"""
+
+import hashlib
+import secrets
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from surveys.accounts import authenticate, find_user, password_matches, set_password
+from surveys.audit import Actor
+from surveys.db import db
+from surveys.errors import SubmissionInvalid
+from surveys.models import User, UserSession, utcnow
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+
+
+def _digest(key: str) -> str:
+    """SHA-256 of a random session key."""
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def open_session(user: User) -> str:
+    """A new session for the user; returns the key the browser keeps."""
+    key = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, key_hash=_digest(key)))
+    return key
+
+
+def user_for_session(user_id: int, version: int, key: str | None) -> User | None:
+    """The active user whose open session this is, else None."""
+    if not key:
+        return None
+    return db.session.scalar(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            User.active.is_(True),
+            User.session_version == version,
+            UserSession.key_hash == _digest(key),
+            UserSession.ended_at.is_(None),
+        )
+    )
+
+
+def sign_in(email: str, password: str, client_address: str | None) -> tuple[User, str] | None:
+    """Check the password and open a session, auditing success and failure alike."""
+    user = authenticate(email, password)
+    if user is None:
+        # Only the id of an existing account is kept; an unknown e-mail leaves no trace.
+        known = find_user(email)
+        details = {"user_id": known.id} if known else {}
+        Actor(None, client_address).record("login.failed", **details)
+        return None
+    Actor(user, client_address).record("login")
+    return user, open_session(user)
+
+
+def sign_out(user: User, key: str | None, client_address: str | None) -> None:
+    """End this browser's session."""
+    if key:
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.key_hash == _digest(key), UserSession.ended_at.is_(None))
+            .values(ended_at=utcnow())
+        )
+    Actor(user, client_address).record("logout")
+
+
+def end_every_session(user: User) -> None:
+    """End every session of the account, this browser's included."""
+    user.session_version += 1
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def sign_out_everywhere(user: User, client_address: str | None) -> None:
+    """End every session of the account, on every device, and audit it."""
+    end_every_session(user)
+    Actor(user, client_address).record("sessions.ended")
+
+
+def change_password(user: User, current: str, new: str, confirmation: str, actor: Actor) -> str:
+    """Set a new password, end every session, and return a fresh session for this browser."""
+    errors = {}
+    if not password_matches(user, current):
+        errors["current_password"] = _("That is not your current password.")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        errors["new_password"] = _(
+            "The new password needs at least %(count)d characters.", count=MIN_PASSWORD_LENGTH
+        )
+    elif len(new) > MAX_PASSWORD_LENGTH:
+        errors["new_password"] = _("The new password is too long.")
+    elif new == current:
+        errors["new_password"] = _("The new password must differ from the current one.")
+    elif new != confirmation:
+        errors["confirmation"] = _("The two new passwords differ.")
+    if errors:
+        raise SubmissionInvalid(errors)
+    set_password(user, new)
+    user.must_change_password = False
+    end_every_session(user)
+    actor.record("password.changed")
+    return open_session(user)

@@ -1,0 +1,45 @@
+"""The account page: a password change and "sign out everywhere" end older sessions."""
+
+from tests.admin.conftest import post_form
+from tests.conftest import KNOWN_PASSWORD
+
+NEW_PASSWORD = "a much longer password"
+
+
+def change(client, current=KNOWN_PASSWORD, new=NEW_PASSWORD, confirmation=NEW_PASSWORD):
+    form = {"current_password": current, "new_password": new, "confirmation": confirmation}
+    return post_form(client, "/admin/account/password", form)
+
+
+def test_a_password_change_ends_every_other_session_but_this_one(signed_in):
+    office, phone = signed_in("manager_a"), signed_in("manager_a")
+    response = change(office)
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/account"
+    assert "Every other session has ended." in office.get("/admin/account").text
+    assert office.get("/admin/").status_code == 200
+    assert phone.get("/admin/").status_code == 302
+
+
+def test_a_short_new_password_comes_back_with_the_reason(signed_in):
+    response = change(signed_in("manager_a"), new="short", confirmation="short")
+    assert response.status_code == 422
+    assert "The new password needs at least 12 characters." in response.text
+
+
+def test_a_wrong_current_password_is_refused(signed_in):
+    response = change(signed_in("manager_a"), current="guess")
+    assert response.status_code == 422 and "That is not your current password." in response.text
+
+
+def test_wrong_current_passwords_are_throttled_too(app, signed_in):
+    app.config["LOGIN_ACCOUNT_LIMIT"] = "2 per 15 minutes"
+    manager = signed_in("manager_a")
+    assert [change(manager, current="guess").status_code for _ in range(3)] == [422, 422, 429]
+
+
+def test_sign_out_everywhere_ends_every_session(signed_in):
+    office, phone = signed_in("staff_a"), signed_in("staff_a")
+    response = post_form(office, "/admin/account/sessions/end")
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/login"
+    assert office.get("/admin/").status_code == 302
+    assert phone.get("/admin/").status_code == 302

@@ -1,0 +1,55 @@
+"""The locations screens: owners create and edit; managers see only their own."""
+
+from surveys.db import db
+from surveys.models import Location
+from tests.admin.conftest import post_form
+
+NEW_SHOP = {
+    "name": "Harbour",
+    "timezone": "Europe/Tirane",
+    "languages": ["sq", "en"],
+    "default_language": "sq",
+    "response_interval_seconds": "5",
+    "idle_timeout_seconds": "30",
+    "thank_you_seconds": "6",
+    "manager_on_duty": "on",
+}
+
+
+def test_a_manager_sees_only_their_location_and_cannot_edit(signed_in, shops):
+    html = signed_in("manager_b").get("/admin/locations/").text
+    assert "Shop B" in html and "Shop A" not in html
+    assert f"/admin/locations/{shops.b}/staff/" in html and "/edit" not in html
+    assert "New location" not in html
+
+
+def test_an_owner_creates_a_location(app, signed_in):
+    owner = signed_in("owner")
+    assert 'name="timezone"' in owner.get("/admin/locations/new").text
+    response = post_form(owner, "/admin/locations/", NEW_SHOP)
+    assert response.status_code == 303
+    assert "Harbour" in owner.get("/admin/locations/").text
+    with app.app_context():
+        harbour = db.session.query(Location).filter_by(name="Harbour").one()
+        assert harbour.languages == ["sq", "en"] and harbour.manager_on_duty
+
+
+def test_a_form_with_errors_comes_back_filled_in(signed_in):
+    form = {**NEW_SHOP, "timezone": "Mars/Olympus", "thank_you_seconds": "600"}
+    response = post_form(signed_in("owner"), "/admin/locations/", form)
+    assert response.status_code == 422
+    assert "Unknown time zone: Mars/Olympus" in response.text
+    assert "Enter whole seconds from 2 to 60." in response.text
+    assert 'value="Harbour"' in response.text and 'value="600"' in response.text
+
+
+def test_an_owner_edits_the_settings(app, signed_in, shops):
+    owner = signed_in("owner")
+    form_page = owner.get(f"/admin/locations/{shops.a}/edit").text
+    assert 'value="Shop A"' in form_page and "<option selected>Europe/Tirane</option>" in form_page
+    form = {**NEW_SHOP, "name": "Shop A", "idle_timeout_seconds": "60"}
+    form.pop("manager_on_duty")
+    assert post_form(owner, f"/admin/locations/{shops.a}", form).status_code == 303
+    with app.app_context():
+        shop = db.session.get(Location, shops.a)
+        assert shop.idle_timeout_seconds == 60 and not shop.manager_on_duty
