@@ -61,6 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         **OUTBOX_DEFAULTS,
         # New answers one client address may start through poster links.
         POSTER_RATE_LIMIT="10 per minute;60 per hour",
+        # The alert inbox stays open all day: its token lives as long as the session (which
+        # logout and password changes end), not one hour, or its buttons would stop working.
+        WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)

@@ -35,6 +35,10 @@ def _guard():
     if request.endpoint == "admin.login":
         return None
     if not current_user.is_authenticated:
+        if request.headers.get("HX-Request"):
+            # A poll from a page whose session ended: send the whole page to the login,
+            # rather than letting htmx swap the login form into a corner of the inbox.
+            return "", 401, {"HX-Redirect": url_for("admin.login")}
         return login_manager.unauthorized()
     if current_user.must_change_password and request.endpoint not in (
         OPEN_WHILE_PASSWORD_MUST_CHANGE
@@ -55,7 +59,7 @@ def _navigation():
     """The sections the signed-in user may open, for the menu."""
     if not current_user.is_authenticated:
         return {"navigation": []}
-    items = [("admin.alerts_list", _l("Alerts"))]
+    items = [("admin.alerts_list", _l("Alerts")), ("admin.coupons_redeem", _l("Coupons"))]
     if can_view_surveys(current_user):
         items.append(("admin.surveys_list", _l("Surveys")))
     if can_manage_locations_setup(current_user):
@@ -81,10 +85,13 @@ from admin import (  # noqa: E402,F401
     audit,
     auth,
     branding,
+    cases,
+    coupons,
     devices,
     labels,
     locations,
     posters,
+    presentation,
     staff,
     surveys,
     users,

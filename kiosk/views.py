@@ -18,6 +18,7 @@ from surveys.conditions import screen_conditions, screen_for
 from surveys.db import db
 from surveys.errors import NotFound, SubmissionInvalid
 from surveys.models import Channel, FollowUp, utcnow
+from surveys.presence import manager_is_watching
 
 
 @bp.get("/")
@@ -99,7 +100,8 @@ def _next_screen(response, status: int = 200, **form_state):
             ),
             **form_state,
         )
-    manager_coming = response.alert is not None and location.manager_on_duty
+    # No empty promises: only while a manager is on duty or has this location's inbox open.
+    manager_coming = response.alert is not None and manager_is_watching(location)
     return render_screen(
         "thanks", response=response, location=location, manager_coming=manager_coming
     )

@@ -28,6 +28,7 @@ from surveys.models import (
     Channel,
     Customer,
     Device,
+    EventKind,
     FollowUp,
     Location,
     Question,
@@ -347,3 +348,6 @@ def _store_follow_up(response: Response, questions, parsed) -> None:
         response.is_negative = True
         if not response.suspected_misuse:
             raise_alert(response, reason=reason)
+    if response.alert is not None:
+        # On the timeline, and it moves the open inboxes' cursor so the words show at once.
+        response.alert.add_event(EventKind.DETAILS_ADDED, None)

@@ -1,5 +1,6 @@
-"""The demo: two locations with staff, the quick-faces survey, a kiosk, an owner and a
-manager who sees only the second location."""
+"""The demo: two locations with staff, the quick-faces survey, a kiosk, an owner, a
+manager who sees only the second location, and a few cases in various states so the inbox
+shows what it is for."""
 
 import secrets
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from surveys.accounts import create_user, generate_password, set_password
 from surveys.db import db
+from surveys.demo_cases import add_sample_cases
 from surveys.devices import create_device, issue_pairing_code
 from surveys.languages import SUPPORTED_LANGUAGES
 from surveys.locations import assign_survey, create_location
@@ -37,10 +39,11 @@ class DemoSetup:
     poster_code: str
 
 
-def set_up_demo() -> DemoSetup:
+def set_up_demo(sample_cases: bool = True) -> DemoSetup:
     """Create the demo once; on a rerun, issue a fresh pairing code and new passwords."""
     location = db.session.scalar(select(Location).where(Location.name == DEMO_LOCATION))
-    if location is None:
+    first_run = location is None
+    if first_run:
         location = create_location(DEMO_LOCATION, "Asia/Yerevan", list(SUPPORTED_LANGUAGES), "en")
         location.manager_on_duty = True
         location.opening_hours = parse_opening_hours(["mon-sun 08:00-22:00"])
@@ -49,7 +52,7 @@ def set_up_demo() -> DemoSetup:
         survey = create_quick_faces_survey()
         for channel in Channel:
             assign_survey(survey, location, channel)
-        _device, code = create_device(location, "Checkout tablet")
+        device, code = create_device(location, "Checkout tablet")
     else:
         device = db.session.scalar(select(Device).where(Device.location_id == location.id))
         code = issue_pairing_code(device)
@@ -57,6 +60,9 @@ def set_up_demo() -> DemoSetup:
     owner_password = _account_with_new_password(DEMO_OWNER_EMAIL, Role.OWNER)
     manager_password = _account_with_new_password(DEMO_MANAGER_EMAIL, Role.MANAGER, second)
     db.session.flush()
+    if first_run and sample_cases:
+        owner = db.session.scalar(select(User).where(User.email == DEMO_OWNER_EMAIL))
+        add_sample_cases(location, survey, device, owner)
     # A fresh receipt each run, as if till 1 had just printed it.
     receipt = mint_receipt(location, till=1, number=secrets.randbelow(1_000_000))
     return DemoSetup(

@@ -61,3 +61,37 @@ class AlreadyAnswered(SubmissionError):
 
     def __init__(self):
         super().__init__({"response": str(_l("You already told us, thank you."))})
+
+
+class InvalidTransition(SubmissionError):
+    """A case action that its current state does not allow; nothing was changed."""
+
+    status = 409
+
+    def __init__(self, message: str):
+        super().__init__({"status": message})
+
+
+class CaseChanged(InvalidTransition):
+    """Someone else changed the case between reading and writing it."""
+
+    def __init__(self):
+        super().__init__(str(_l("Someone else changed this case just now; here it is as it is.")))
+
+
+class NotAllowed(SubmissionError):
+    """The user may see this but not act on it (staff are read-only)."""
+
+    status = 403
+
+    def __init__(self):
+        super().__init__({"user": str(_l("You may look at this case but not change it."))})
+
+
+class NotVisible(SubmissionError):
+    """Not there, or not this user's to see: the same answer for both, so nothing leaks."""
+
+    status = 404
+
+    def __init__(self):
+        super().__init__({"id": str(_l("This does not exist, or it is not yours to see."))})

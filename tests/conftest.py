@@ -107,7 +107,7 @@ class Demo:
 def demo(app) -> Demo:
     """The demo location, survey, unpaired device and owner."""
     with app.app_context():
-        setup = set_up_demo()
+        setup = set_up_demo(sample_cases=False)
         db.session.commit()
         location = db.session.query(Location).filter_by(name=DEMO_LOCATION).one()
         survey = db.session.query(Survey).one()

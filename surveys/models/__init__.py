@@ -1,10 +1,20 @@
 """Typed SQLAlchemy models, one module per part of the domain; import them from here."""
 
-from surveys.models.alerts import Alert, AlertStatus
+from surveys.models.alerts import (
+    ALLOWED_FROM,
+    Alert,
+    AlertEvent,
+    AlertStatus,
+    EventKind,
+    Outcome,
+    Remedy,
+)
 from surveys.models.branding import LocationBrand
 from surveys.models.common import utcnow
+from surveys.models.coupons import Coupon
 from surveys.models.locations import Device, Location, Staff, new_signing_secret
 from surveys.models.outbox import MessageKind, OutboxMessage, OutboxStatus
+from surveys.models.presence import InboxPresence
 from surveys.models.responses import Answer, Customer, FollowUp, Response
 from surveys.models.surges import Surge
 from surveys.models.surveys import (
@@ -22,22 +32,29 @@ from surveys.models.users import AuditEvent, Role, User, UserSession, user_locat
 from surveys.models.webhooks import Webhook, WebhookPreset
 
 __all__ = [
+    "ALLOWED_FROM",
     "RATING_RANGES",
     "Alert",
+    "AlertEvent",
     "ApiKey",
     "AuditEvent",
     "AlertStatus",
     "Answer",
     "Channel",
+    "Coupon",
     "Customer",
     "Device",
+    "EventKind",
     "FollowUp",
+    "InboxPresence",
     "Location",
     "LocationBrand",
     "MessageKind",
+    "Outcome",
     "OutboxMessage",
     "OutboxStatus",
     "Question",
+    "Remedy",
     "QuestionKind",
     "Response",
     "Role",

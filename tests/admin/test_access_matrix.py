@@ -7,10 +7,14 @@ location A's objects, so manager B is the one trying another shop's ids.
 
 import pytest
 
+from surveys.coupons import issue_coupon
+from surveys.db import db
+from surveys.models import Location, User
 from tests.admin.conftest import sign_in_as
+from tests.case_factories import make_alert
 from wsgi import app as module_app
 
-OK = "allowed"  # 2xx, 3xx or 422 (a form refused for its content, not for who sent it)
+OK = "allowed"  # 2xx, 3xx, 409 or 422 (refused for the content or state, not the sender)
 DENIED = 403  # the role may not open this page at all, whichever ids it names
 HIDDEN = 404  # the object belongs to a location the user may not see: as if it did not exist
 LOGIN = "login"  # anonymous: sent to the login page
@@ -77,10 +81,23 @@ MATRIX = {
     "admin.branding_list": OWNER_ONLY,
     "admin.branding_edit": OWNER_ONLY,
     "admin.branding_update": OWNER_ONLY,
+    # The alert inbox and cases: everyone signed in has an inbox (of their own locations);
+    # staff read a case of their location but may not act on it.
+    "admin.alerts_feed": SIGNED_IN,
+    "admin.inbox_presence": SIGNED_IN,
+    "admin.alert_detail": SEES_LOCATION_A,
+    "admin.alert_acknowledge": LOCATION_A,
+    "admin.alert_assign": LOCATION_A,
+    "admin.alert_resolve": LOCATION_A,
+    "admin.alert_schedule_follow_up": LOCATION_A,
+    "admin.alert_close": LOCATION_A,
+    "admin.alert_reopen": LOCATION_A,
+    "admin.coupon_detail": SEES_LOCATION_A,
+    "admin.coupons_redeem": SIGNED_IN,
 }
 
 
-def url_values(shops) -> dict[str, int]:
+def url_values(shops, case_a) -> dict[str, int]:
     """The value of each URL argument: always an object of location A."""
     return {
         "location_id": shops.a,
@@ -88,7 +105,18 @@ def url_values(shops) -> dict[str, int]:
         "device_id": shops.device_a,
         "user_id": shops.other_manager_a,
         "survey_id": shops.survey_a,
+        **case_a,
     }
+
+
+@pytest.fixture
+def case_a(app, shops) -> dict[str, int]:
+    """An alert of location A with a coupon issued on it."""
+    with app.app_context():
+        alert = make_alert(db.session.get(Location, shops.a))
+        coupon = issue_coupon(alert, db.session.get(User, shops.owner), 500, valid_days=30)
+        db.session.commit()
+        return {"alert_id": alert.id, "coupon_id": coupon.id}
 
 
 def admin_rules():
@@ -104,7 +132,8 @@ def outcome(response) -> str | int:
     location = response.headers.get("Location", "")
     if response.status_code in (301, 302, 303) and "/admin/login?next=" in location:
         return LOGIN
-    if 200 <= response.status_code < 400 or response.status_code == 422:
+    # 422 and 409: refused for what was sent or for the case's state, not for who sent it.
+    if 200 <= response.status_code < 400 or response.status_code in (409, 422):
         return OK
     return response.status_code
 
@@ -114,10 +143,10 @@ def test_the_matrix_names_only_routes_that_exist():
 
 
 @pytest.mark.parametrize("endpoint", ADMIN_ENDPOINTS)
-def test_each_role_gets_what_the_matrix_says(app, shops, endpoint):
+def test_each_role_gets_what_the_matrix_says(app, shops, case_a, endpoint):
     assert endpoint in MATRIX, f"{endpoint} has no row: add it to the matrix in this file"
     app.config["WTF_CSRF_ENABLED"] = False  # CSRF has its own tests; here only who may do what
-    values = url_values(shops)
+    values = url_values(shops, case_a)
     mismatches = []
     for rule in (rule for rule in admin_rules() if rule.endpoint == endpoint):
         missing = rule.arguments - set(values)

@@ -6,10 +6,21 @@ from datetime import timedelta
 
 import pytest
 import requests
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from surveys.db import db
-from surveys.models import Alert, Answer, Customer, FollowUp, Location, Response, utcnow
+from surveys.models import (
+    Alert,
+    Answer,
+    Customer,
+    FollowUp,
+    InboxPresence,
+    Location,
+    Response,
+    utcnow,
+)
+from surveys.presence import PRESENCE_TTL
+from tests.case_factories import csrf_headers, sign_in
 from tests.conftest import fresh_response_id
 
 PARTIAL = {"HX-Request-Type": "partial"}
@@ -88,6 +99,29 @@ def test_no_promise_of_a_manager_when_none_is_on_duty(app, kiosk, demo):
     thanks = kiosk.post(f"/kiosk/responses/{form['response_id']}/follow-up", data={})
     html = thanks.get_data(as_text=True)
     assert "Thank you!" in html and "manager" not in html
+
+
+def test_the_promise_is_made_only_while_a_manager_has_the_inbox_open(app, kiosk, demo):
+    """No manager on duty: the promise follows the inbox's presence reports, and lapses."""
+    with app.app_context():
+        db.session.get(Location, demo.location_id).manager_on_duty = False
+        db.session.commit()
+
+    def thanks_after_a_sad_tap(seconds_ago: int) -> str:
+        form = tap_form(demo, 1, seconds_ago=seconds_ago)
+        kiosk.post("/kiosk/responses", data=form, headers=PARTIAL)
+        url = f"/kiosk/responses/{form['response_id']}/follow-up"
+        return kiosk.post(url, data={}, headers=PARTIAL).get_data(as_text=True)
+
+    assert "A manager has been told" not in thanks_after_a_sad_tap(60)
+    inbox = app.test_client()
+    sign_in(inbox, demo.owner_email, demo.owner_password)
+    inbox.post("/admin/alerts/presence", headers=csrf_headers(inbox))
+    assert "A manager has been told and will come to you." in thanks_after_a_sad_tap(30)
+    with app.app_context():
+        db.session.execute(update(InboxPresence).values(seen_at=utcnow() - PRESENCE_TTL))
+        db.session.commit()
+    assert "A manager has been told" not in thanks_after_a_sad_tap(0)
 
 
 def test_happy_tap_offers_praise_and_neutral_goes_straight_to_thanks(kiosk, demo):

@@ -1,0 +1,117 @@
+"""A case: the customer's response, their earlier visits, the timeline, and the actions."""
+
+from flask import abort, flash, redirect, request, url_for
+
+from admin import bp
+from admin.presentation import render_page_or_fragment, signed_in_user
+from surveys.cases import (
+    act_on_case,
+    alert_for,
+    colleagues_for,
+    offered_actions,
+    record_refusal,
+)
+from surveys.customers import earlier_visits
+from surveys.db import db
+from surveys.errors import NotAllowed, NotVisible, SubmissionError
+from surveys.models import Alert, Outcome, Remedy
+from surveys.presence import HEARTBEAT_SECONDS
+
+
+def _visible_alert(alert_id: int) -> Alert:
+    """The alert, or 404 when it is not the user's to see."""
+    try:
+        return alert_for(signed_in_user(), alert_id)
+    except NotVisible:
+        abort(404)
+
+
+def _case_context(alert: Alert, **extra) -> dict:
+    """What the case templates show."""
+    user = signed_in_user()
+    return {
+        "alert": alert,
+        "location": alert.location,
+        "response": alert.response,
+        "earlier": earlier_visits(alert.response, user) if alert.response else [],
+        "actions": offered_actions(alert, user),
+        "colleagues": colleagues_for(alert),
+        "remedies": list(Remedy),
+        "outcomes": list(Outcome),
+        "heartbeat_seconds": HEARTBEAT_SECONDS,
+        "errors": {},
+        "values": {},
+        **extra,
+    }
+
+
+@bp.get("/alerts/<int:alert_id>")
+def alert_detail(alert_id: int):
+    """The case page."""
+    alert = _visible_alert(alert_id)
+    return render_page_or_fragment(
+        "admin/alerts/case.html", "admin/alerts/_case.html", **_case_context(alert)
+    )
+
+
+def _perform(alert_id: int, action: str):
+    """Run one case action; htmx gets the case part back, a plain form a redirect."""
+    alert = _visible_alert(alert_id)
+    user = signed_in_user()
+    try:
+        message = act_on_case(alert, user, action, request.form, request.remote_addr)
+    except NotAllowed:
+        db.session.rollback()
+        record_refusal(alert, user, action, request.remote_addr)
+        db.session.commit()
+        abort(403)
+    except SubmissionError as refused:
+        db.session.rollback()
+        alert = _visible_alert(alert_id)
+        context = _case_context(alert, errors=refused.errors, values=request.form)
+        return render_page_or_fragment(
+            "admin/alerts/case.html", "admin/alerts/_case.html", refused.status, **context
+        )
+    db.session.commit()
+    if request.headers.get("HX-Request-Type") != "partial":
+        flash(message)
+        return redirect(url_for("admin.alert_detail", alert_id=alert_id), code=303)
+    return render_page_or_fragment(
+        "admin/alerts/case.html", "admin/alerts/_case.html", **_case_context(alert, done=message)
+    )
+
+
+@bp.post("/alerts/<int:alert_id>/acknowledge")
+def alert_acknowledge(alert_id: int):
+    """I'm on it."""
+    return _perform(alert_id, "acknowledge")
+
+
+@bp.post("/alerts/<int:alert_id>/assign")
+def alert_assign(alert_id: int):
+    """Hand the case to a colleague."""
+    return _perform(alert_id, "assign")
+
+
+@bp.post("/alerts/<int:alert_id>/resolve")
+def alert_resolve(alert_id: int):
+    """Record what was done to make it right."""
+    return _perform(alert_id, "resolve")
+
+
+@bp.post("/alerts/<int:alert_id>/follow-up")
+def alert_schedule_follow_up(alert_id: int):
+    """Plan to check back with the customer."""
+    return _perform(alert_id, "schedule_follow_up")
+
+
+@bp.post("/alerts/<int:alert_id>/close")
+def alert_close(alert_id: int):
+    """Close the case with its outcome."""
+    return _perform(alert_id, "close")
+
+
+@bp.post("/alerts/<int:alert_id>/reopen")
+def alert_reopen(alert_id: int):
+    """Take the case up again."""
+    return _perform(alert_id, "reopen")

@@ -1,0 +1,44 @@
+"""Coupons: the printable coupon and the till's redemption form."""
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+
+from admin import bp
+from admin.presentation import render_page_or_fragment, signed_in_user
+from surveys.access import can_see_location
+from surveys.coupons import coupon_qr_svg, redeem_coupon
+from surveys.db import db
+from surveys.errors import SubmissionError
+from surveys.models import Coupon
+
+
+@bp.get("/coupons/<int:coupon_id>")
+def coupon_detail(coupon_id: int):
+    """The coupon to print and hand over: code, QR code, value, expiry."""
+    coupon = db.session.get(Coupon, coupon_id)
+    if coupon is None or not can_see_location(signed_in_user(), coupon.location_id):
+        abort(404)
+    qr = coupon_qr_svg(coupon, _("QR code of the coupon code %(code)s", code=coupon.code))
+    return render_template("admin/coupons/print.html", coupon=coupon, qr=qr)
+
+
+@bp.route("/coupons/redeem", methods=["GET", "POST"])
+def coupons_redeem():
+    """Type or scan a coupon's code at the till; it is accepted once."""
+    if request.method == "GET":
+        return render_template("admin/coupons/redeem.html", result=None)
+    try:
+        coupon = redeem_coupon(request.form.get("code", ""), signed_in_user(), request.remote_addr)
+    except SubmissionError as refused:
+        db.session.rollback()
+        return render_page_or_fragment(
+            "admin/coupons/redeem.html",
+            "admin/coupons/_result.html",
+            refused.status,
+            error=next(iter(refused.errors.values())),
+            code=request.form.get("code", ""),
+        )
+    db.session.commit()
+    return render_page_or_fragment(
+        "admin/coupons/redeem.html", "admin/coupons/_result.html", coupon=coupon
+    )

@@ -1,0 +1,100 @@
+"""What admin templates share: labels for case states, times, amounts, page or fragment."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from flask import make_response, render_template, request
+from flask_babel import format_decimal, format_timedelta, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from admin import bp
+from surveys.feedback import what_was_said
+from surveys.models import AlertStatus, EventKind, Outcome, Remedy, utcnow
+
+STATUS_LABELS = {
+    AlertStatus.NEW: _l("New"),
+    AlertStatus.ACKNOWLEDGED: _l("Acknowledged"),
+    AlertStatus.RESOLVED: _l("Resolved"),
+    AlertStatus.CLOSED: _l("Closed"),
+    AlertStatus.REOPENED: _l("Reopened"),
+}
+REMEDY_LABELS = {
+    Remedy.APOLOGY: _l("Apology"),
+    Remedy.REPLACEMENT: _l("Replacement"),
+    Remedy.REFUND: _l("Refund"),
+    Remedy.COUPON: _l("Coupon"),
+    Remedy.OTHER: _l("Something else"),
+}
+OUTCOME_LABELS = {
+    Outcome.WON_BACK: _l("Won back"),
+    Outcome.NEUTRAL: _l("Neutral"),
+    Outcome.LOST: _l("Lost"),
+}
+EVENT_LABELS = {
+    EventKind.DETAILS_ADDED: _l("The customer told us more"),
+    EventKind.ACKNOWLEDGED: _l("Acknowledged"),
+    EventKind.ASSIGNED: _l("Assigned"),
+    EventKind.RESOLVED: _l("Resolved"),
+    EventKind.FOLLOW_UP_SCHEDULED: _l("Follow-up scheduled"),
+    EventKind.CLOSED: _l("Closed"),
+    EventKind.REOPENED: _l("Reopened"),
+    EventKind.COUPON_ISSUED: _l("Coupon issued"),
+    EventKind.COUPON_REDEEMED: _l("Coupon redeemed"),
+}
+
+
+def ago(moment) -> str:
+    """ "5 minutes ago", in the reader's language."""
+    return format_timedelta(moment - utcnow(), add_direction=True)
+
+
+def local_time(moment: datetime | str, timezone: str, format: str = "short") -> str:
+    """A stored UTC time (or its ISO text) in the location's time zone and reader's language."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    aware = moment.replace(tzinfo=UTC)
+    return babel_format_datetime(aware, format, tzinfo=ZoneInfo(timezone), locale=get_locale())
+
+
+def local_date(moment: datetime, timezone: str, format: str = "medium") -> str:
+    """The date of a stored UTC time in the location's time zone."""
+    local = moment.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+    return babel_format_date(local.date(), format, locale=get_locale())
+
+
+def money(cents: int | None) -> str:
+    """An amount in cents as the reader writes it, e.g. 12.50."""
+    return "" if cents is None else format_decimal(cents / 100, format="#,##0.00")
+
+
+def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):
+    """The fragment when htmx swaps part of the page, else the whole page."""
+    partial = request.headers.get("HX-Request-Type") == "partial"
+    response = make_response(render_template(fragment if partial else page, **context), status)
+    response.headers["Vary"] = "HX-Request-Type"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def signed_in_user():
+    """The signed-in User itself, not Flask-Login's proxy, for the services to store."""
+    return current_user._get_current_object()
+
+
+@bp.context_processor
+def _admin_template_helpers():
+    """Labels and formatters for every admin template."""
+    return {
+        "status_labels": STATUS_LABELS,
+        "remedy_labels": REMEDY_LABELS,
+        "outcome_labels": OUTCOME_LABELS,
+        "event_labels": EVENT_LABELS,
+        "what_was_said": what_was_said,
+        "ago": ago,
+        "local_time": local_time,
+        "local_date": local_date,
+        "money": money,
+    }
