@@ -1,6 +1,7 @@
 """A case: the customer's response, their earlier visits, the timeline, and the actions."""
 
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 
 from admin import bp
 from admin.presentation import render_page_or_fragment, signed_in_user
@@ -15,6 +16,7 @@ from surveys.customers import earlier_visits
 from surveys.db import db
 from surveys.errors import NotAllowed, NotVisible, SubmissionError
 from surveys.models import Alert, Outcome, Remedy
+from surveys.notify.apology import send_apology_email
 from surveys.presence import HEARTBEAT_SECONDS
 
 
@@ -54,12 +56,13 @@ def alert_detail(alert_id: int):
     )
 
 
-def _perform(alert_id: int, action: str):
+def _perform(alert_id: int, action: str, run=None):
     """Run one case action; htmx gets the case part back, a plain form a redirect."""
     alert = _visible_alert(alert_id)
     user = signed_in_user()
+    run = run or (lambda: act_on_case(alert, user, action, request.form, request.remote_addr))
     try:
-        message = act_on_case(alert, user, action, request.form, request.remote_addr)
+        message = run()
     except NotAllowed:
         db.session.rollback()
         record_refusal(alert, user, action, request.remote_addr)
@@ -115,3 +118,22 @@ def alert_close(alert_id: int):
 def alert_reopen(alert_id: int):
     """Take the case up again."""
     return _perform(alert_id, "reopen")
+
+
+@bp.post("/alerts/<int:alert_id>/apology")
+def alert_email_apology(alert_id: int):
+    """E-mail the customer an apology in their language, with the case's coupon if any."""
+    alert = _visible_alert(alert_id)
+
+    def send() -> str:
+        coupon = alert.coupons[-1] if alert.coupons else None
+        send_apology_email(
+            alert,
+            signed_in_user(),
+            coupon.code if coupon else None,
+            f"{coupon.value_cents / 100:.2f}" if coupon else None,
+            client_address=request.remote_addr,
+        )
+        return _("The apology is on its way to the customer.")
+
+    return _perform(alert_id, "email_apology", send)

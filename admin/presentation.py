@@ -34,6 +34,7 @@ OUTCOME_LABELS = {
     Outcome.LOST: _l("Lost"),
 }
 EVENT_LABELS = {
+    EventKind.APOLOGY_EMAILED: _l("Apology e-mailed to the customer"),
     EventKind.DETAILS_ADDED: _l("The customer told us more"),
     EventKind.ACKNOWLEDGED: _l("Acknowledged"),
     EventKind.ASSIGNED: _l("Assigned"),

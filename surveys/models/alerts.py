@@ -58,6 +58,7 @@ class EventKind(enum.StrEnum):
     REOPENED = "reopened"
     COUPON_ISSUED = "coupon_issued"
     COUPON_REDEEMED = "coupon_redeemed"
+    APOLOGY_EMAILED = "apology_emailed"
 
 
 S = AlertStatus

@@ -5,13 +5,9 @@ from flask_babel import lazy_gettext as _l
 from surveys.access import can_act_on_location
 from surveys.audit import record_audit
 from surveys.db import db
-from surveys.errors import SubmissionInvalid
-from surveys.models import Alert, OutboxMessage, User
+from surveys.errors import NotAllowed, SubmissionInvalid
+from surveys.models import Alert, EventKind, OutboxMessage, User
 from surveys.outbox import enqueue_email
-
-
-class NotAllowed(Exception):
-    """The user may not act on this alert's location."""
 
 
 def send_apology_email(
@@ -41,6 +37,7 @@ def send_apology_email(
         "reply_to": by.email,  # the customer's answer reaches the manager who wrote
     }
     message = enqueue_email(customer.email, "apology", facts, customer.language, alert=alert)
+    alert.add_event(EventKind.APOLOGY_EMAILED, by, with_coupon=coupon_code is not None)
     record_audit(
         "alert.apology_emailed",
         actor=by,

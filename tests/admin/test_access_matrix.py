@@ -92,6 +92,7 @@ MATRIX = {
     "admin.alert_schedule_follow_up": LOCATION_A,
     "admin.alert_close": LOCATION_A,
     "admin.alert_reopen": LOCATION_A,
+    "admin.alert_email_apology": LOCATION_A,
     "admin.coupon_detail": SEES_LOCATION_A,
     "admin.coupons_redeem": SIGNED_IN,
 }

@@ -9,7 +9,7 @@ import requests
 from sqlalchemy import select
 
 from surveys.db import db
-from surveys.models import Alert, AlertStatus, AuditEvent, Response, Staff, utcnow
+from surveys.models import Alert, AlertStatus, AuditEvent, OutboxMessage, Response, Staff, utcnow
 from tests.case_factories import csrf_headers, live_csrf, live_sign_in, sign_in
 
 PARTIAL = {"HX-Request-Type": "partial"}
@@ -191,7 +191,7 @@ def test_another_locations_manager_gets_404_for_every_case_route(client, cast, n
     assert post_action(client, alert_id + 100, "acknowledge").status_code == 404
 
 
-ACTIONS = ["acknowledge", "assign", "resolve", "follow-up", "close", "reopen"]
+ACTIONS = ["acknowledge", "assign", "resolve", "follow-up", "close", "reopen", "apology"]
 POST_ROUTES = [f"/admin/alerts/{{id}}/{action}" for action in ACTIONS] + [
     "/admin/alerts/presence",
     "/admin/coupons/redeem",
@@ -226,3 +226,35 @@ def test_an_assignment_offers_and_accepts_only_colleagues_of_the_location(
     with app.app_context():
         assert db.session.get(Alert, alert_id).assigned_to.email == cast.manager
         assert db.session.scalars(select(Response)).one()
+
+
+def test_the_manager_e_mails_the_customer_an_apology_with_the_coupon(app, client, cast, new_alert):
+    """The apology is queued in the customer's language, with the coupon, and on the timeline."""
+    app.config["SMTP_URL"] = "smtp://127.0.0.1:2525"
+    alert_id = new_alert(words="Cold soup", email="ani@example.com")
+    sign_in(client, cast.manager)
+    post_action(client, alert_id, "acknowledge")
+    post_action(
+        client, alert_id, "resolve", {"remedy": "coupon", "amount": "5", "valid_days": "30"}
+    )
+    html = client.get(f"/admin/alerts/{alert_id}").get_data(as_text=True)
+    assert "E-mail the customer an apology" in html and "with the coupon" in html
+    sent = post_action(client, alert_id, "apology")
+    assert sent.status_code == 200 and "Apology e-mailed to the customer" in sent.get_data(True)
+    with app.app_context():
+        [message] = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.destination == "ani@example.com")
+        ).all()
+        coupon = db.session.get(Alert, alert_id).coupons[-1]
+        assert message.payload["facts"]["coupon_code"] == coupon.code
+        assert message.payload["facts"]["coupon_value"] == "5.00"
+
+
+def test_no_apology_without_an_e_mail_address(app, client, cast, new_alert):
+    alert_id = new_alert(words="No details")
+    sign_in(client, cast.manager)
+    html = client.get(f"/admin/alerts/{alert_id}").get_data(as_text=True)
+    assert "E-mail the customer an apology" not in html
+    refused = post_action(client, alert_id, "apology")
+    assert refused.status_code == 422
+    assert "did not leave an e-mail address" in refused.get_data(as_text=True)

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from surveys.capture import Tap, record_follow_up, record_tap
 from surveys.db import db
-from surveys.errors import SubmissionInvalid
+from surveys.errors import NotAllowed, SubmissionInvalid
 from surveys.locations import create_location
 from surveys.models import AuditEvent, MessageKind, OutboxMessage, User, utcnow
-from surveys.notify.apology import NotAllowed, send_apology_email
+from surveys.notify.apology import send_apology_email
 from surveys.outbox import deliver_next
 from tests.surveys.notify.conftest import add_manager
 
