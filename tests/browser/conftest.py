@@ -106,18 +106,22 @@ def page(browser, browser_problems, live_server):
 
     It closes before the live server stops: the kiosk's heartbeat and service worker may
     still be talking to the server when a test ends."""
-    context = browser.new_context(viewport=TABLET, locale="en-US")
+    yield from watched_page(browser, browser_problems, viewport=TABLET, locale="en-US")
+
+
+def watched_page(browser, problems: BrowserProblems, **context_options):
+    """A page in a fresh context that collects console errors, page errors and CSP
+    violations, and fails the test at teardown if any was not expected."""
+    context = browser.new_context(**context_options)
     context.set_default_timeout(EXPECT_TIMEOUT_MS)
-    context.expose_function(
-        "__reportCspViolation", lambda text: browser_problems.add(f"csp: {text}")
-    )
+    context.expose_function("__reportCspViolation", lambda text: problems.add(f"csp: {text}"))
     context.add_init_script(CSP_LISTENER)
     tab = context.new_page()
-    tab.on("console", lambda message: _on_console(browser_problems, message))
-    tab.on("pageerror", lambda error: browser_problems.add(f"pageerror: {error}"))
+    tab.on("console", lambda message: _on_console(problems, message))
+    tab.on("pageerror", lambda error: problems.add(f"pageerror: {error}"))
     yield tab
     context.close()
-    assert browser_problems.unexpected() == []
+    assert problems.unexpected() == []
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from surveys.db import db
 from surveys.models import Channel, FollowUp, Response
-from tests.browser.conftest import CSP_LISTENER, EXPECT_TIMEOUT_MS, _on_console
+from tests.browser.conftest import watched_page
 from tests.kiosk.link_helpers import demo_poster_code, mint
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -22,20 +22,15 @@ HINDI_COMMENT = "लाइन बहुत लंबी थी और किस�
 @pytest.fixture
 def phone(browser, browser_problems):
     """A phone-sized touch browser whose owner reads Hindi; fails on any browser problem."""
-    context = browser.new_context(
-        viewport=PHONE, locale="hi-IN", is_mobile=True, has_touch=True, device_scale_factor=2
+    yield from watched_page(
+        browser,
+        browser_problems,
+        viewport=PHONE,
+        locale="hi-IN",
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
     )
-    context.set_default_timeout(EXPECT_TIMEOUT_MS)
-    context.expose_function(
-        "__reportCspViolation", lambda text: browser_problems.add(f"csp: {text}")
-    )
-    context.add_init_script(CSP_LISTENER)
-    tab = context.new_page()
-    tab.on("console", lambda message: _on_console(browser_problems, message))
-    tab.on("pageerror", lambda error: browser_problems.add(f"pageerror: {error}"))
-    yield tab
-    context.close()
-    assert browser_problems.unexpected() == []
 
 
 def fits_the_screen(page) -> bool:

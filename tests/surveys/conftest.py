@@ -1,10 +1,11 @@
-"""Domain-test fixtures: an app context with two shops and a user of every role."""
+"""Domain-test fixtures: two shops with a user of every role, and the paired demo kiosk."""
 
 from dataclasses import dataclass
 
 import pytest
 
 from surveys.db import db
+from surveys.devices import device_for_pairing_code, pair_device
 from surveys.models import Location, Role, User
 from tests.case_factories import make_location, make_user
 
@@ -36,3 +37,13 @@ def people(app, demo) -> People:
         )
         db.session.commit()
         yield people
+
+
+@pytest.fixture
+def device(app, demo):
+    """The demo kiosk, paired, inside an app context."""
+    with app.app_context():
+        device = device_for_pairing_code(demo.pairing_code)
+        pair_device(device)
+        db.session.commit()
+        yield device

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from surveys.capture import Tap, record_follow_up, record_tap
 from surveys.db import db
-from surveys.devices import create_device, device_for_pairing_code, pair_device
+from surveys.devices import create_device, pair_device
 from surveys.errors import NotFound, SubmissionConflict, SubmissionInvalid
 from surveys.models import (
     Alert,
@@ -21,16 +21,6 @@ from surveys.models import (
     ShownWhen,
 )
 from surveys.models import utcnow as now
-
-
-@pytest.fixture
-def device(app, demo):
-    """The demo kiosk, paired, inside an app context."""
-    with app.app_context():
-        device = device_for_pairing_code(demo.pairing_code)
-        pair_device(device)
-        db.session.commit()
-        yield device
 
 
 def tap(demo, rating, *, at=None, response_uuid=None, language="en"):

@@ -13,20 +13,9 @@ from surveys.device_health import (
     devices_health,
     record_heartbeat,
 )
-from surveys.devices import create_device, device_for_pairing_code, pair_device, revoke_device
+from surveys.devices import create_device, revoke_device
 from surveys.errors import SubmissionInvalid
 from surveys.models import utcnow
-
-
-@pytest.fixture
-def device(app, demo):
-    """The demo kiosk, paired, inside an app context."""
-    with app.app_context():
-        device = device_for_pairing_code(demo.pairing_code)
-        pair_device(device)
-        db.session.commit()
-        yield device
-
 
 BEAT = Heartbeat(
     app_version="2efd6540a3163a3b",

@@ -9,7 +9,6 @@ import pytest
 from surveys.accounts import create_user
 from surveys.capture import Tap, record_tap
 from surveys.db import db
-from surveys.devices import device_for_pairing_code, pair_device
 from surveys.models import Location, Role, utcnow
 from surveys.notify.targets import add_webhook
 from tests.surveys.notify.receiver import Receiver
@@ -38,16 +37,6 @@ def receiver():
     server = Receiver().start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def device(app, demo):
-    """The demo kiosk, paired, inside an app context."""
-    with app.app_context():
-        device = device_for_pairing_code(demo.pairing_code)
-        pair_device(device)
-        db.session.commit()
-        yield device
 
 
 @pytest.fixture
