@@ -46,7 +46,6 @@ PERMISSIONS_POLICY = ", ".join(
     [
         "accelerometer=()",
         "autoplay=(self)",
-        "bluetooth=()",
         "camera=()",
         "display-capture=()",
         "fullscreen=(self)",
