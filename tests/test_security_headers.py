@@ -19,7 +19,10 @@ YEAR = 365 * 24 * 3600
 def proxied_app(database_uri):
     """The app told it stands behind one reverse proxy."""
     config = {"SQLALCHEMY_DATABASE_URI": database_uri, "TESTING": True, "SECRET_KEY": "s"}
-    return create_app({**config, "TRUSTED_PROXIES": 1})
+    proxied = create_app({**config, "TRUSTED_PROXIES": 1})
+    yield proxied
+    with proxied.app_context():
+        db.engine.dispose()
 
 
 def directives(policy: str) -> dict[str, str]:
