@@ -7,7 +7,7 @@ from sqlalchemy import update
 from admin import SESSION_KEY
 from surveys.db import db
 from surveys.models import UserSession, utcnow
-from tests.admin.conftest import login
+from tests.admin.conftest import csrf_token, login
 from tests.conftest import KNOWN_PASSWORD
 
 MANAGER = "manager.a@shops.example"
@@ -61,3 +61,13 @@ def test_an_open_inbox_stays_signed_in_until_the_lifetime_ends(app, client, shop
     move_sessions_back(app, since_login=lifetime, idle=timedelta(0))
     poll = client.get("/admin/alerts/feed", headers={"HX-Request": "true"})
     assert poll.status_code == 401 and poll.headers["HX-Redirect"] == "/admin/login"
+
+
+def test_the_cli_deletes_lapsed_sessions_and_keeps_live_ones(app, client, shops):
+    login(client, MANAGER, KNOWN_PASSWORD)
+    other = app.test_client()
+    login(other, MANAGER, KNOWN_PASSWORD)
+    client.post("/admin/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    result = app.test_cli_runner().invoke(args=["users", "purge-sessions"])
+    assert "1 ended or expired session(s) deleted." in result.output
+    assert other.get("/admin/").status_code == 200
