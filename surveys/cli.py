@@ -21,6 +21,7 @@ from surveys.models import Device, Location, Role, User
 from surveys.opening_hours import parse_opening_hours
 from surveys.posters import POSTER_PATH
 from surveys.receipts import RECEIPT_PATH
+from surveys.sessions import purge_lapsed_sessions
 
 
 def _url(path: str, base_url: str | None) -> str:
@@ -177,6 +178,14 @@ def users_create_owner(email: str):
     create_user(email, password, Role.OWNER)
     db.session.commit()
     click.echo(f"Owner {email} created. One-time password: {password}")
+
+
+@users.command("purge-sessions")
+def users_purge_sessions():
+    """Delete ended and expired sign-in sessions (every sign-in also does)."""
+    count = purge_lapsed_sessions()
+    db.session.commit()
+    click.echo(f"{count} ended or expired session(s) deleted.")
 
 
 def register_commands(app: Flask) -> None:

@@ -66,6 +66,8 @@ class UserSession(db.Model):
     # Only the SHA-256 digest of the random key is stored; the key lives in the signed cookie.
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The last request seen, kept to the minute: the idle timeout counts from here.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
 
 

@@ -43,3 +43,12 @@ def test_sign_out_everywhere_ends_every_session(signed_in):
     assert response.status_code == 303 and response.headers["Location"] == "/admin/login"
     assert office.get("/admin/").status_code == 302
     assert phone.get("/admin/").status_code == 302
+
+
+def test_a_common_password_is_refused_in_the_managers_language(signed_in):
+    manager = signed_in("manager_a")
+    manager.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sq"
+    response = change(manager, new="Qwerty123456", confirmation="Qwerty123456")
+    assert response.status_code == 422
+    assert "një nga fjalëkalimet më të zakonshme" in response.text
+    assert manager.get("/admin/").status_code == 200  # nothing changed, still signed in
