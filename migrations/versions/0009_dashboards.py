@@ -1,7 +1,7 @@
 """dashboards: rollups of responses by local hour, topic, case and comment
 
 Revision ID: 0009_dashboards
-Revises: 0004
+Revises: session_last_seen
 Create Date: 2026-11-23 15:00:00
 
 After upgrading a database that already holds responses, run
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0009_dashboards'
-down_revision = '0004'
+down_revision = 'session_last_seen'
 branch_labels = None
 depends_on = None
 
