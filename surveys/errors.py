@@ -95,3 +95,7 @@ class NotVisible(SubmissionError):
 
     def __init__(self):
         super().__init__({"id": str(_l("This does not exist, or it is not yours to see."))})
+
+
+class PeriodInvalid(SubmissionInvalid):
+    """A dashboard period that cannot be read: unknown kind, bad or impossible dates."""
