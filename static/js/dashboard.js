@@ -61,7 +61,12 @@
       type: "bar",
       data: {
         labels: data.labels,
-        datasets: [{ label: data.series, data: data.values, backgroundColor: colours(data) }]
+        datasets: [{
+          label: data.series,
+          data: data.values,
+          backgroundColor: colours(data),
+          maxBarThickness: 56
+        }]
       },
       options: options(data)
     });
