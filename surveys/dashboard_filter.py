@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from surveys.access import can_see_location, visible_locations
+from surveys.access import visible_locations
 from surveys.db import db
 from surveys.errors import NotVisible, SubmissionInvalid
 from surveys.models import Location, User, utcnow
@@ -39,24 +39,11 @@ class DashboardFilter:
             return [self.location_id]
         return [location.id for location in self.locations]
 
-    def today(self) -> date:
+    def today(self, now: datetime | None = None) -> date:
         """The latest local date among the chosen locations, so no shop's today is "future"."""
-        now = utcnow().replace(tzinfo=UTC)
+        now = now or utcnow().replace(tzinfo=UTC)
         chosen = [loc for loc in self.locations if loc.id in self.location_ids]
         return max((_local_date(now, loc.timezone) for loc in chosen), default=now.date())
-
-    def query_args(self, **changes) -> dict[str, str]:
-        """The filter as URL parameters, with some of them changed."""
-        args = {
-            "location": "" if self.location_id is None else str(self.location_id),
-            "period": self.period,
-            "first": self.first,
-            "last": self.last,
-            "topic": self.topic or "",
-            "rating": "" if self.rating is None else str(self.rating),
-        }
-        args.update({name: str(value) for name, value in changes.items()})
-        return {name: value for name, value in args.items() if value}
 
 
 def _local_date(now: datetime, timezone: str) -> date:
@@ -73,11 +60,9 @@ def parse_dashboard_filter(user: User, args: Mapping[str, str]) -> DashboardFilt
     if rating_text and not (rating_text.isdigit() and int(rating_text) in RATINGS):
         raise SubmissionInvalid({"rating": _("Please choose a rating from the list.")})
     location_id = int(location_text) if location_text else None
-    if location_id is not None and not can_see_location(user, location_id):
-        raise NotVisible()
     locations = tuple(db.session.scalars(visible_locations(user)))
     if location_id is not None and location_id not in {loc.id for loc in locations}:
-        raise NotVisible()  # an owner naming a location that does not exist
+        raise NotVisible()  # another's location, or none at all: the same answer
     return DashboardFilter(
         locations=locations,
         location_id=location_id,
