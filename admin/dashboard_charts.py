@@ -176,10 +176,11 @@ def heat_map(cells) -> HeatMap | None:
 
 def heat_legend() -> list[tuple[str, str]]:
     """The buckets with their ranges, for the legend under the heat map."""
+    half, fair, good = (show(limit, "share") for limit in (0.5, 0.7, 0.85))
     return [
-        ("heat-1", _("CSAT under 50%")),
-        ("heat-2", _("50% to 69%")),
-        ("heat-3", _("70% to 84%")),
-        ("heat-4", _("85% or more")),
+        ("heat-1", _("CSAT under %(limit)s", limit=half)),
+        ("heat-2", _("%(low)s to %(high)s", low=half, high=show(0.69, "share"))),
+        ("heat-3", _("%(low)s to %(high)s", low=fair, high=show(0.84, "share"))),
+        ("heat-4", _("%(limit)s or more", limit=good)),
         ("heat-none", _("No answers")),
     ]

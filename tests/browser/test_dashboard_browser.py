@@ -79,7 +79,7 @@ def test_the_dashboard_draws_its_charts_and_a_period_change_swaps_it(
     expect(page).to_have_url(re.compile(r"/admin/dashboard/\?location=&period=30d&"))
     assert page.evaluate("window.__samePage === true")
     assert_charts_drawn(page)
-    expect(page.get_by_label("From", exact=True)).not_to_have_value("")
+    expect(page.get_by_label("First day")).not_to_have_value("")
 
 
 def test_a_period_refused_shows_its_reason_in_the_form(
@@ -88,12 +88,12 @@ def test_a_period_refused_shows_its_reason_in_the_form(
     browser_problems.allow("status of 422")  # the refused period, on purpose
     sign_in(page, live_server, "manager.a@shops.example")
     page.goto(f"{live_server}/admin/dashboard/")
-    page.get_by_label("From", exact=True).fill("2026-03-10")
-    page.get_by_label("To", exact=True).fill("2026-03-01")
+    page.get_by_label("First day").fill("2026-03-10")
+    page.get_by_label("Last day").fill("2026-03-01")
     expect(page.get_by_label("Period")).to_have_value("custom")
     page.get_by_role("button", name="Show").first.click()
     expect(page.get_by_role("alert")).to_contain_text("must not be before the first")
-    expect(page.get_by_label("To", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("Last day")).to_have_attribute("aria-invalid", "true")
     assert axe(page) == []
 
 
