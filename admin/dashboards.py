@@ -70,17 +70,20 @@ def _board_context(board) -> dict:
         "outcomes": outcomes(board.recovery),
         "heat": heat_map(board.heat_map),
         "heat_legend": heat_legend(),
-        "charts": [
-            chart
-            for chart, rows in (
-                (by_location(board.by_location), board.by_location),
-                (by_staff(board.by_staff), board.by_staff),
-                (by_topic(board.by_topic), board.by_topic),
-            )
-            # One location's "side by side" is itself: the figures already say it.
-            if rows and not (chart.id == "by-location" and len(rows) < 2)
-        ],
+        "charts": _charts(board),
     }
+
+
+def _charts(board) -> list:
+    """The charts with something to show."""
+    charts = []
+    if len(board.by_location) > 1:  # one location side by side with itself says nothing
+        charts.append(by_location(board.by_location))
+    if board.by_staff:
+        charts.append(by_staff(board.by_staff))
+    if board.by_topic:
+        charts.append(by_topic(board.by_topic))
+    return charts
 
 
 def _comments(chosen: DashboardFilter, period: Period) -> list:
