@@ -13,6 +13,7 @@ from surveys.models.branding import LocationBrand
 from surveys.models.common import utcnow
 from surveys.models.coupons import Coupon
 from surveys.models.locations import Device, Location, Staff, new_signing_secret
+from surveys.models.metrics import MetricAlert, MetricComment, MetricHour, MetricTopic
 from surveys.models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from surveys.models.presence import InboxPresence
 from surveys.models.responses import Answer, Customer, FollowUp, Response
@@ -50,6 +51,10 @@ __all__ = [
     "Location",
     "LocationBrand",
     "MessageKind",
+    "MetricAlert",
+    "MetricComment",
+    "MetricHour",
+    "MetricTopic",
     "Outcome",
     "OutboxMessage",
     "OutboxStatus",

@@ -9,6 +9,7 @@ from html import unescape
 import pytest
 
 from surveys.db import db
+from surveys.metrics import rebuild_rollups
 from surveys.models import Alert, Location, Outcome, Remedy, Staff, Survey, User
 from tests.admin.conftest import PARTIAL
 from tests.metrics_factories import respond
@@ -45,6 +46,8 @@ def answers(app, shops):
         case.acknowledge(by=owner)
         case.resolve(by=owner, remedy=Remedy.APOLOGY)
         case.close(by=owner, outcome=Outcome.WON_BACK)
+        db.session.commit()
+        rebuild_rollups()  # the rows were stored behind the capture service's back
         db.session.commit()
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from surveys.db import db
+from surveys.metrics import rebuild_rollups
 from surveys.models import Alert, Location, Outcome, Remedy, Staff, Survey, User, utcnow
 from tests.browser.conftest import TABLET, watched_page
 from tests.browser.test_admin_screens import sign_in
@@ -46,6 +47,8 @@ def recent_answers(app, shops):
         case.acknowledge(by=owner)
         case.resolve(by=owner, remedy=Remedy.APOLOGY)
         case.close(by=owner, outcome=Outcome.WON_BACK)
+        db.session.commit()
+        rebuild_rollups()  # the rows were stored behind the capture service's back
         db.session.commit()
 
 
