@@ -7,6 +7,12 @@ tablet within the location's response interval is not another customer's opinion
 alert was raised for it. The latest comments still show such a response's words, if any.
 CSAT is the share of 1–5 main ratings (faces, stars) rated 4 or 5; NPS comes from the
 answers to NPS questions. Recovery counts the alerts raised for the period's responses.
+
+The numbers are read from rollups kept in the transaction that stores each answer
+(surveys/metrics/rollups.py, surveys/models/metrics.py); anything that writes responses
+behind surveys/capture.py's back (bulk loaders, imports) calls rebuild_rollups().
+naive_dashboard() and naive_latest_comments() recompute the same from the raw rows; the
+tests hold the two equal.
 """
 
 from __future__ import annotations
@@ -69,6 +75,7 @@ class RollupSource:
 
 
 def _locations(location_ids: list[int]) -> list[Location]:
+    """The locations asked for (the caller has scoped them)."""
     return list(db.session.scalars(select(Location).where(Location.id.in_(location_ids))))
 
 

@@ -73,6 +73,7 @@ def comments_for(ids: list[int], locations: list[Location], language: str) -> li
 
 
 def _comment(row, locations: dict[int, Location], words: list[str], topics: list[str]):
+    """One comment, its time in its location's zone."""
     location = locations[row.location_id]
     return Comment(
         response_id=row.id,

@@ -78,6 +78,7 @@ def facts_of(response: Response, timezone: str) -> Facts:
 
 
 def _row_of(response: Response) -> tuple:
+    """An ORM response as the row RESPONSE_COLUMNS select."""
     return (
         response.id,
         response.location_id,
@@ -107,6 +108,7 @@ RESPONSE_COLUMNS = (
 
 
 def _facts(row, kinds, main_kind, timezone: str, answers) -> Facts:
+    """The facts of one response row and its (question, number, choice, text) answers."""
     rid, location_id, captured_at, rating, negative, misuse, follow_up, staff_id, praised, _s = row
     facts = Facts(
         response_id=rid,

@@ -26,10 +26,12 @@ COUNTERS = Tally.names()
 
 
 def _sums(model) -> list:
+    """SUM() of every counter column."""
     return [func.sum(getattr(model, name)) for name in COUNTERS]
 
 
 def _tally(values) -> Tally:
+    """A tally from summed columns (NULL when no row matched)."""
     return Tally(*(int(value or 0) for value in values))
 
 

@@ -16,6 +16,7 @@ MAX_DAYS = 731
 
 
 def _invalid(field: str, message) -> PeriodInvalid:
+    """The refusal for one field, in the reader's language."""
     return PeriodInvalid({field: str(message)})
 
 

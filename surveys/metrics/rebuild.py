@@ -39,6 +39,7 @@ def rebuild(location_ids: list[int] | None = None) -> int:
 
 
 def _bulk(model, rows: list[dict]) -> int:
+    """Insert rows in chunks; returns how many."""
     for start in range(0, len(rows), CHUNK):
         db.session.execute(insert(model.__table__), rows[start : start + CHUNK])
     return len(rows)

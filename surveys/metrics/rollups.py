@@ -29,6 +29,7 @@ def contributions(facts: Facts) -> tuple[dict[tuple, Tally], dict[tuple, Tally]]
 
 
 def _difference(before: Facts | None, after: Facts) -> tuple[dict, dict]:
+    """After minus before, by metric_hour and metric_topic key."""
     hours, topics = defaultdict(Tally), defaultdict(Tally)
     for sign, facts in ((-1, before), (1, after)):
         if facts is None:
@@ -42,6 +43,7 @@ def _difference(before: Facts | None, after: Facts) -> tuple[dict, dict]:
 
 
 def _timezone(response: Response) -> str:
+    """The time zone of the response's location."""
     return db.session.get(Location, response.location_id).timezone
 
 

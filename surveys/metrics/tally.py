@@ -73,6 +73,7 @@ NAMES = tuple(f.name for f in fields(Tally))
 
 
 def _ratio(part: int, whole: int) -> float | None:
+    """part / whole, or None when there is nothing to divide by."""
     return part / whole if whole else None
 
 
