@@ -95,6 +95,9 @@ MATRIX = {
     "admin.alert_email_apology": LOCATION_A,
     "admin.coupon_detail": SEES_LOCATION_A,
     "admin.coupons_redeem": SIGNED_IN,
+    # Dashboards: owners and managers, each for the locations they see; staff have none.
+    "admin.dashboard_show": MANAGERS,
+    "admin.dashboard_comments": MANAGERS,
 }
 
 
