@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from surveys.bulk_insert import bulk_insert
 from surveys.demo_history_cases import CASE_STATES, case_rows, case_state
 from surveys.demo_history_plan import LocationPlan, Visit, plan_for
 from surveys.demo_rhythm import bad_tuesday, burst_times, open_slots, visit_times
@@ -81,9 +82,10 @@ def _all_visits(plans, responses: int, days: int, now, rng: random.Random):
 def _flush(writer: "_Writer", progress) -> None:
     """Insert the rows gathered so far, table by table in the order of their keys."""
     done = writer.pending
+    connection = writer.session.connection()
     for model, rows in writer.take().items():
         if rows:
-            writer.session.connection().execute(model.__table__.insert(), rows)
+            bulk_insert(connection, model.__table__, rows)
     if progress is not None and done:
         progress(done)
 
