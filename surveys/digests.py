@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
-from surveys.db import db
+from surveys.db import db, sqlite_write_intent
 from surveys.digest_facts import digest_facts
 from surveys.errors import SubmissionInvalid
 from surveys.languages import SUPPORTED_LANGUAGES
@@ -86,13 +86,25 @@ def visible_ids(user: User) -> list[int]:
     return sorted(location.id for location in user.locations)
 
 
+def _facts_read_only(user: User, period: Period) -> dict | None:
+    """The digest's facts, or None when there is nothing to send; read without taking
+    SQLite's write lock, so a slow report never holds up a kiosk's tap."""
+    token = sqlite_write_intent.set(False)
+    try:
+        location_ids = visible_ids(user)
+        if not location_ids or _already_sent(user, period):
+            return None
+        return digest_facts(location_ids, period, user.digest_language, user.digest_frequency)
+    finally:
+        db.session.rollback()
+        sqlite_write_intent.reset(token)
+
+
 def queue_digest(user: User, period: Period) -> bool:
     """Queue one user's digest for a period and commit; False when it was queued already."""
-    location_ids = visible_ids(user)
-    if not location_ids or _already_sent(user, period):
-        db.session.rollback()
+    facts = _facts_read_only(user, period)
+    if facts is None:
         return False
-    facts = digest_facts(location_ids, period, user.digest_language, user.digest_frequency)
     message = enqueue_email(user.email, "digest", facts, user.digest_language)
     db.session.flush()
     db.session.add(
@@ -106,7 +118,7 @@ def queue_digest(user: User, period: Period) -> bool:
     )
     try:
         db.session.commit()
-    except IntegrityError:  # another worker queued it first
+    except IntegrityError:  # another worker or process queued it first
         db.session.rollback()
         return False
     return True

@@ -3,6 +3,7 @@ only about the locations they may see, once per period however often or widely s
 
 import threading
 from datetime import datetime
+from email.header import decode_header, make_header
 
 import pytest
 from sqlalchemy import select
@@ -147,5 +148,6 @@ def test_the_digest_comes_in_the_language_the_user_chose(shops, smtp):
     deliver_all()
     (mail,) = smtp.messages
     assert mail["Content-Language"] == "hy"
+    assert str(make_header(decode_header(mail["Subject"]))).startswith("Counterpulse ամփոփագիր՝ ")
     text, html = parts(mail)
-    assert 'lang="hy"' in html
+    assert 'lang="hy"' in html and "Պատասխաններ: " in text and "Բաց դեպքեր հիմա" in html
