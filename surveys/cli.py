@@ -211,9 +211,10 @@ def users_create_owner(email: str):
 def register_commands(app: Flask) -> None:
     """Attach the commands to `flask --app wsgi`."""
     from surveys.digests_cli import digests
+    from surveys.metrics.cli import metrics
     from surveys.notify.cli import outbox, webhooks
     from surveys.receipts_cli import api_keys, posters, receipts
 
     commands = (demo_command, locations, devices, users, outbox, webhooks)
-    for command in (*commands, receipts, api_keys, posters, digests):
+    for command in (*commands, receipts, api_keys, posters, digests, metrics):
         app.cli.add_command(command)

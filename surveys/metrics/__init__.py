@@ -16,8 +16,16 @@ from sqlalchemy import select
 from surveys.db import db
 from surveys.metrics.assemble import build_dashboard
 from surveys.metrics.comments import comment_ids, comments_for
+from surveys.metrics.fast import (
+    rollup_alert_rows,
+    rollup_comment_ids,
+    rollup_tallies,
+    rollup_total,
+)
 from surveys.metrics.naive import naive_alert_rows, naive_tallies
 from surveys.metrics.period import PERIOD_KINDS, Period
+from surveys.metrics.rebuild import rebuild
+from surveys.metrics.tally import Tally, total
 from surveys.metrics.types import Comment, Dashboard, GroupRow, HeatCell, Recovery, Summary
 from surveys.models import Location
 
@@ -37,10 +45,23 @@ __all__ = [
 
 
 class NaiveSource:
-    """Sums recomputed from the raw rows."""
+    """Sums recomputed from the raw rows: the reference."""
 
     tallies = staticmethod(naive_tallies)
     alert_rows = staticmethod(naive_alert_rows)
+
+    @staticmethod
+    def total(locations: list[Location], period: Period) -> Tally:
+        """All the period's sums together."""
+        return total(naive_tallies(locations, period).cells.values())
+
+
+class RollupSource:
+    """Sums read from the rollups kept on write."""
+
+    tallies = staticmethod(rollup_tallies)
+    total = staticmethod(rollup_total)
+    alert_rows = staticmethod(rollup_alert_rows)
 
 
 def _locations(location_ids: list[int]) -> list[Location]:
@@ -49,6 +70,11 @@ def _locations(location_ids: list[int]) -> list[Location]:
 
 def dashboard(location_ids: list[int], period: Period, language: str) -> Dashboard:
     """Every dashboard number for these locations (already scoped by the caller)."""
+    return build_dashboard(RollupSource, _locations(location_ids), period, language)
+
+
+def naive_dashboard(location_ids: list[int], period: Period, language: str) -> Dashboard:
+    """The same numbers recomputed from the raw rows: slow, the reference for tests."""
     return build_dashboard(NaiveSource, _locations(location_ids), period, language)
 
 
@@ -63,10 +89,17 @@ def latest_comments(
 ) -> list[Comment]:
     """The newest responses with the customer's words, optionally by topic and rating."""
     locations = _locations(location_ids)
+    ids = rollup_comment_ids(locations, period, topic, rating, limit)
+    return comments_for(ids, locations, language)
+
+
+def naive_latest_comments(location_ids, period, language, *, topic=None, rating=None, limit=20):
+    """The same comments found in the raw rows: the reference for tests."""
+    locations = _locations(location_ids)
     ids = comment_ids(locations, period, topic, rating, limit)
     return comments_for(ids, locations, language)
 
 
 def rebuild_rollups(location_ids: list[int] | None = None) -> int:
-    """Recompute the rollups from raw rows; rows written (0: none kept yet)."""
-    return 0
+    """Recompute the rollups from the raw rows (bulk loaders call it); returns rows written."""
+    return rebuild(location_ids)

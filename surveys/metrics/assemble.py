@@ -22,14 +22,15 @@ class Source(Protocol):
     """Where the sums come from: raw rows (naive) or rollups (fast)."""
 
     def tallies(self, locations: list[Location], period: Period) -> Tallies: ...
+    def total(self, locations: list[Location], period: Period) -> Tally: ...
     def alert_rows(self, locations: list[Location], period: Period) -> list[tuple]: ...
 
 
 def build_dashboard(source: Source, locations: list[Location], period: Period, language: str):
     """The whole dashboard for these locations and period, compared with the one before."""
     current = source.tallies(locations, period)
-    before = source.tallies(locations, period.previous())
-    current_total, before_total = total(current.cells.values()), total(before.cells.values())
+    current_total = total(current.cells.values())
+    before_total = source.total(locations, period.previous())
     return Dashboard(
         period=period,
         summary=current_total.summary(),

@@ -28,6 +28,7 @@ class Facts:
 
     response_id: int
     location_id: int
+    captured_at: datetime  # naive UTC, as stored
     local: datetime  # captured_at in the location's time zone
     five_point: bool  # the main rating is on a 1–5 scale
     rating: int | None
@@ -38,6 +39,7 @@ class Facts:
     praised: bool
     nps: list[int] = field(default_factory=list)
     topics: list[tuple[int, str]] = field(default_factory=list)  # (question id, option value)
+    words: bool = False  # the customer wrote something
 
     def tally(self) -> Tally:
         """What this response adds to every group it belongs to; nothing if misuse."""
@@ -71,7 +73,7 @@ def facts_of(response: Response, timezone: str) -> Facts:
     """The facts of an ORM response, including answers not yet flushed."""
     kinds = {q.id: q.kind for q in response.survey.questions}
     main = response.survey.main_question
-    answers = [(a.question_id, a.number, a.choice) for a in response.answers]
+    answers = [(a.question_id, a.number, a.choice, a.text) for a in response.answers]
     return _facts(_row_of(response), kinds, main.kind if main else None, timezone, answers)
 
 
@@ -109,6 +111,7 @@ def _facts(row, kinds, main_kind, timezone: str, answers) -> Facts:
     facts = Facts(
         response_id=rid,
         location_id=location_id,
+        captured_at=captured_at,
         local=to_local(captured_at, timezone),
         five_point=main_kind in FIVE_POINT,
         rating=rating,
@@ -118,8 +121,9 @@ def _facts(row, kinds, main_kind, timezone: str, answers) -> Facts:
         staff_id=staff_id,
         praised=bool(praised),
     )
-    for question_id, number, choice in answers:
+    for question_id, number, choice, text in answers:
         kind = kinds.get(question_id)
+        facts.words = facts.words or (kind == QuestionKind.TEXT and bool(text))
         if kind == QuestionKind.NPS and number is not None:
             facts.nps.append(number)
         elif kind == QuestionKind.MULTI and choice:
@@ -146,7 +150,7 @@ def load_facts(where, timezones: dict[int, str]) -> list[Facts]:
     kinds, main = question_kinds()
     answers = defaultdict(list)
     for response_id, *answer in db.session.execute(
-        select(Answer.response_id, Answer.question_id, Answer.number, Answer.choice)
+        select(Answer.response_id, Answer.question_id, Answer.number, Answer.choice, Answer.text)
         .join(Response, Response.id == Answer.response_id)
         .where(where)
     ):

@@ -14,6 +14,7 @@ from surveys.models.common import utcnow
 from surveys.models.coupons import Coupon
 from surveys.models.digests import DigestFrequency, DigestSent
 from surveys.models.locations import Device, Location, Staff, new_signing_secret
+from surveys.models.metrics import MetricAlert, MetricComment, MetricHour, MetricTopic
 from surveys.models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from surveys.models.presence import InboxPresence
 from surveys.models.responses import Answer, Customer, FollowUp, Response
@@ -53,6 +54,10 @@ __all__ = [
     "Location",
     "LocationBrand",
     "MessageKind",
+    "MetricAlert",
+    "MetricComment",
+    "MetricHour",
+    "MetricTopic",
     "Outcome",
     "OutboxMessage",
     "OutboxStatus",
