@@ -61,6 +61,8 @@ def upgrade():
     sa.Column('acknowledged_at', sa.DateTime(), nullable=True),
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
     sa.Column('outcome', sa.String(length=20), nullable=True),
+    sa.Column('acknowledge_seconds', sa.Double(), nullable=True),
+    sa.Column('resolve_seconds', sa.Double(), nullable=True),
     sa.ForeignKeyConstraint(['alert_id'], ['alert.id'], name=op.f('fk_metric_alert_alert_id_alert'), ondelete='CASCADE'),
     _location('metric_alert'),
     sa.PrimaryKeyConstraint('location_id', 'local_date', 'alert_id', name=op.f('pk_metric_alert')),

@@ -14,11 +14,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from surveys.db import db
-from surveys.metrics.assemble import build_dashboard
+from surveys.metrics.assemble import build_dashboard, recovery
 from surveys.metrics.comments import comment_ids, comments_for
 from surveys.metrics.fast import (
-    rollup_alert_rows,
     rollup_comment_ids,
+    rollup_recovery,
     rollup_tallies,
     rollup_total,
 )
@@ -48,7 +48,11 @@ class NaiveSource:
     """Sums recomputed from the raw rows: the reference."""
 
     tallies = staticmethod(naive_tallies)
-    alert_rows = staticmethod(naive_alert_rows)
+
+    @staticmethod
+    def recovery(locations: list[Location], period: Period, silent: int) -> Recovery:
+        """Service recovery from the alerts of the period's responses, one by one."""
+        return recovery(naive_alert_rows(locations, period), silent)
 
     @staticmethod
     def total(locations: list[Location], period: Period) -> Tally:
@@ -61,7 +65,7 @@ class RollupSource:
 
     tallies = staticmethod(rollup_tallies)
     total = staticmethod(rollup_total)
-    alert_rows = staticmethod(rollup_alert_rows)
+    recovery = staticmethod(rollup_recovery)
 
 
 def _locations(location_ids: list[int]) -> list[Location]:

@@ -23,7 +23,7 @@ class Source(Protocol):
 
     def tallies(self, locations: list[Location], period: Period) -> Tallies: ...
     def total(self, locations: list[Location], period: Period) -> Tally: ...
-    def alert_rows(self, locations: list[Location], period: Period) -> list[tuple]: ...
+    def recovery(self, locations: list[Location], period: Period, silent: int) -> Recovery: ...
 
 
 def build_dashboard(source: Source, locations: list[Location], period: Period, language: str):
@@ -39,10 +39,8 @@ def build_dashboard(source: Source, locations: list[Location], period: Period, l
         by_location=by_location(current, locations),
         by_staff=by_staff(current),
         by_topic=by_topic(current, language),
-        recovery=recovery(source.alert_rows(locations, period), current_total.silent),
-        previous_recovery=recovery(
-            source.alert_rows(locations, period.previous()), before_total.silent
-        ),
+        recovery=source.recovery(locations, period, current_total.silent),
+        previous_recovery=source.recovery(locations, period.previous(), before_total.silent),
     )
 
 
@@ -106,15 +104,26 @@ def recovery(alert_rows: list[tuple], silent: int) -> Recovery:
     for *_times, outcome in alert_rows:
         if outcome is not None:
             outcomes[Outcome(outcome)] += 1
-    closed = sum(outcomes.values())
-    won_back = outcomes[Outcome.WON_BACK]
+    return recovery_of(
+        len(alert_rows),
+        median(acknowledge) if acknowledge else None,
+        median(resolve) if resolve else None,
+        outcomes,
+        silent,
+    )
+
+
+def recovery_of(alerts: int, acknowledge, resolve, outcomes: dict, silent: int) -> Recovery:
+    """The recovery numbers from counts by outcome and the two medians."""
+    closed = sum(outcomes.get(outcome, 0) for outcome in Outcome)
+    won_back = outcomes.get(Outcome.WON_BACK, 0)
     return Recovery(
-        alerts=len(alert_rows),
-        median_acknowledge_seconds=median(acknowledge) if acknowledge else None,
-        median_resolve_seconds=median(resolve) if resolve else None,
+        alerts=alerts,
+        median_acknowledge_seconds=acknowledge,
+        median_resolve_seconds=resolve,
         won_back=won_back,
-        neutral=outcomes[Outcome.NEUTRAL],
-        lost=outcomes[Outcome.LOST],
+        neutral=outcomes.get(Outcome.NEUTRAL, 0),
+        lost=outcomes.get(Outcome.LOST, 0),
         closed=closed,
         recovery_rate=won_back / closed if closed else None,
         silent_complainers=silent,

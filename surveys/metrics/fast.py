@@ -5,9 +5,11 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, false, func, or_, select
 
 from surveys.db import db
+from surveys.metrics.assemble import recovery_of
 from surveys.metrics.naive import Tallies
 from surveys.metrics.period import Period
 from surveys.metrics.tally import Tally
+from surveys.metrics.types import Recovery
 from surveys.models import (
     Answer,
     Location,
@@ -15,6 +17,7 @@ from surveys.models import (
     MetricComment,
     MetricHour,
     MetricTopic,
+    Outcome,
     Question,
     QuestionKind,
 )
@@ -65,15 +68,33 @@ def rollup_total(locations: list[Location], period: Period) -> Tally:
     return _tally(db.session.execute(query).one())
 
 
-def rollup_alert_rows(locations: list[Location], period: Period) -> list[tuple]:
-    """The cases of the period's responses: created, acknowledged, resolved, outcome."""
-    columns = (
-        MetricAlert.created_at,
-        MetricAlert.acknowledged_at,
-        MetricAlert.resolved_at,
-        MetricAlert.outcome,
+def rollup_recovery(locations: list[Location], period: Period, silent: int) -> Recovery:
+    """The cases of the period's responses: counts by outcome; medians found in order."""
+    where = _in(MetricAlert, locations, period)
+    outcomes = {}
+    for outcome, count in db.session.execute(
+        select(MetricAlert.outcome, func.count()).where(where).group_by(MetricAlert.outcome)
+    ):
+        outcomes[Outcome(outcome) if outcome else None] = count
+    return recovery_of(
+        sum(outcomes.values()),
+        _median(MetricAlert.acknowledge_seconds, where),
+        _median(MetricAlert.resolve_seconds, where),
+        outcomes,
+        silent,
     )
-    return list(db.session.execute(select(*columns).where(_in(MetricAlert, locations, period))))
+
+
+def _median(column, where) -> float | None:
+    """The median of a column over some rows: the middle one or two, as statistics.median."""
+    present = and_(where, column.is_not(None))
+    count = db.session.scalar(select(func.count()).where(present))
+    if not count:
+        return None
+    middle = db.session.scalars(
+        select(column).where(present).order_by(column).offset((count - 1) // 2).limit(2 - count % 2)
+    ).all()
+    return middle[0] if count % 2 else (middle[0] + middle[1]) / 2
 
 
 def rollup_comment_ids(

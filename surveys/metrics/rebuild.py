@@ -19,6 +19,7 @@ from surveys.models import (
     MetricTopic,
     Response,
 )
+from surveys.models.metrics import case_values
 
 CHUNK = 20_000
 ROLLUPS = (MetricHour, MetricTopic, MetricAlert, MetricComment)
@@ -39,7 +40,7 @@ def rebuild(location_ids: list[int] | None = None) -> int:
 
 def _bulk(model, rows: list[dict]) -> int:
     for start in range(0, len(rows), CHUNK):
-        db.session.execute(insert(model), rows[start : start + CHUNK])
+        db.session.execute(insert(model.__table__), rows[start : start + CHUNK])
     return len(rows)
 
 
@@ -84,15 +85,7 @@ def _rebuild_cases(location: Location) -> int:
     return _bulk(
         MetricAlert,
         [
-            {
-                "location_id": location.id,
-                "local_date": to_local(captured_at, location.timezone).date(),
-                "alert_id": alert_id,
-                "created_at": created_at,
-                "acknowledged_at": acknowledged_at,
-                "resolved_at": resolved_at,
-                "outcome": outcome.value if outcome else None,
-            }
-            for alert_id, captured_at, created_at, acknowledged_at, resolved_at, outcome in rows
+            case_values(alert_id, location.id, to_local(at, location.timezone).date(), *times)
+            for alert_id, at, *times in rows
         ],
     )

@@ -29,17 +29,18 @@ class Tally:
     @classmethod
     def names(cls) -> list[str]:
         """The counter names, in a fixed order (the rollup tables' columns)."""
-        return [f.name for f in fields(cls)]
+        return list(NAMES)
 
     def add(self, other: Tally, sign: int = 1) -> Tally:
         """Add (or with sign -1, take away) another tally in place; returns self."""
-        for name in self.names():
-            setattr(self, name, getattr(self, name) + sign * getattr(other, name))
+        mine, theirs = self.__dict__, other.__dict__
+        for name in NAMES:
+            mine[name] += sign * theirs[name]
         return self
 
     def values(self) -> tuple[int, ...]:
         """The counters as a tuple."""
-        return tuple(getattr(self, name) for name in self.names())
+        return tuple(self.__dict__[name] for name in NAMES)
 
     def is_zero(self) -> bool:
         """Whether nothing is counted."""
@@ -66,6 +67,9 @@ class Tally:
             negative_share=_ratio(self.negative, self.responses),
             praise=self.praised if praise else 0,
         )
+
+
+NAMES = tuple(f.name for f in fields(Tally))
 
 
 def _ratio(part: int, whole: int) -> float | None:

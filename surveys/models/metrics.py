@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ForeignKey, Index, SmallInteger, String, event, select
+from sqlalchemy import Double, ForeignKey, Index, SmallInteger, String, event, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
@@ -76,6 +76,9 @@ class MetricAlert(db.Model):
     acknowledged_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(20))
+    # created_at to acknowledged_at / resolved_at, so the database finds the medians.
+    acknowledge_seconds: Mapped[float | None] = mapped_column(Double)
+    resolve_seconds: Mapped[float | None] = mapped_column(Double)
 
 
 class MetricComment(db.Model):
@@ -103,7 +106,29 @@ def upsert(dialect: str, model, values: dict, add: tuple[str, ...] = (), replace
     return statement.on_conflict_do_update(index_elements=keys, set_=changes)
 
 
-CASE_COLUMNS = ("created_at", "acknowledged_at", "resolved_at", "outcome")
+CASE_COLUMNS = (
+    "created_at",
+    "acknowledged_at",
+    "resolved_at",
+    "outcome",
+    "acknowledge_seconds",
+    "resolve_seconds",
+)
+
+
+def case_values(alert_id, location_id, local_date, created, acknowledged, resolved, outcome):
+    """A metric_alert row: the case's times, outcome and durations."""
+    return {
+        "location_id": location_id,
+        "local_date": local_date,
+        "alert_id": alert_id,
+        "created_at": created,
+        "acknowledged_at": acknowledged,
+        "resolved_at": resolved,
+        "outcome": outcome.value if outcome else None,
+        "acknowledge_seconds": (acknowledged - created).total_seconds() if acknowledged else None,
+        "resolve_seconds": (resolved - created).total_seconds() if resolved else None,
+    }
 
 
 @event.listens_for(Alert, "after_insert")
@@ -118,7 +143,13 @@ def _file_case(_mapper, connection, alert: Alert) -> None:
         .where(Response.id == alert.response_id)
     ).one()
     local = captured_at.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
-    values = {name: getattr(alert, name) for name in CASE_COLUMNS}
-    values["outcome"] = alert.outcome.value if alert.outcome else None
-    values |= {"location_id": alert.location_id, "local_date": local.date(), "alert_id": alert.id}
+    values = case_values(
+        alert.id,
+        alert.location_id,
+        local.date(),
+        alert.created_at,
+        alert.acknowledged_at,
+        alert.resolved_at,
+        alert.outcome,
+    )
     connection.execute(upsert(connection.dialect.name, MetricAlert, values, replace=CASE_COLUMNS))

@@ -53,3 +53,11 @@ def test_bad_periods_are_refused_with_a_message(app_context, kind, first, last, 
 
 def test_two_years_is_the_longest_period():
     assert Period.parse("custom", "2024-03-29", "2026-03-29", TODAY).days == 731
+
+
+def test_refusal_is_in_the_managers_language(app_context):
+    from flask_babel import force_locale
+
+    with force_locale("sq"), pytest.raises(PeriodInvalid) as refused:
+        Period.parse("custom", "2026-03-10", "2026-03-09", TODAY)
+    assert refused.value.errors["last"] == "Dita e fundit nuk mund të jetë para së parës."
