@@ -12,6 +12,7 @@ from surveys.models.alerts import (
 from surveys.models.branding import LocationBrand
 from surveys.models.common import utcnow
 from surveys.models.coupons import Coupon
+from surveys.models.digests import DigestFrequency, DigestSent
 from surveys.models.locations import Device, Location, Staff, new_signing_secret
 from surveys.models.metrics import MetricAlert, MetricComment, MetricHour, MetricTopic
 from surveys.models.outbox import MessageKind, OutboxMessage, OutboxStatus
@@ -45,6 +46,8 @@ __all__ = [
     "Coupon",
     "Customer",
     "Device",
+    "DigestFrequency",
+    "DigestSent",
     "EventKind",
     "FollowUp",
     "InboxPresence",

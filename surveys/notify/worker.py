@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from surveys.db import db, sqlite_write_intent
+from surveys.digests import send_due_digests
 from surveys.escalation import escalate_overdue_alerts, raise_surges
 from surveys.outbox import ENQUEUED, deliver_next, give_up_abandoned
 
@@ -38,7 +39,8 @@ def _forget_rolled_back(session):
 
 
 def run_checks(app: Flask) -> None:
-    """Escalations, surges and abandoned messages, in one write transaction."""
+    """Escalations, surges and abandoned messages, in one write transaction; then the
+    digests that are due, each in its own."""
     with app.app_context():
         sqlite_write_intent.set(True)
         try:
@@ -46,6 +48,7 @@ def run_checks(app: Flask) -> None:
             raise_surges()
             give_up_abandoned()
             db.session.commit()
+            send_due_digests()
         except Exception:
             db.session.rollback()
             raise

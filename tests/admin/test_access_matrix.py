@@ -46,6 +46,7 @@ MATRIX = {
     "admin.account": SIGNED_IN,
     "admin.account_password": SIGNED_IN,
     "admin.account_sessions_end": SIGNED_IN,
+    "admin.account_digest": SIGNED_IN,
     "admin.locations_list": MANAGERS,
     "admin.location_new": OWNER_ONLY,
     "admin.locations_create": OWNER_ONLY,
