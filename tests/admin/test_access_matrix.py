@@ -95,6 +95,9 @@ MATRIX = {
     "admin.alert_email_apology": LOCATION_A,
     "admin.coupon_detail": SEES_LOCATION_A,
     "admin.coupons_redeem": SIGNED_IN,
+    # The CSV export: owners and managers, each of the locations they see; staff never.
+    "admin.exports_page": MANAGERS,
+    "admin.exports_responses_csv": MANAGERS,
 }
 
 
