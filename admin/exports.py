@@ -1,30 +1,19 @@
 """The CSV export of responses: a form to choose the location and period, and the file."""
 
-from flask import Response, abort, current_app, request, stream_with_context
+from flask import Response, abort, request, stream_with_context
 from flask_babel import get_locale
-from flask_login import current_user
 
 from admin import bp
 from admin.guards import manager_required
+from admin.limits import export_limit
 from admin.presentation import signed_in_user
 from admin.rendering import render_page
 from surveys.errors import NotVisible, SubmissionInvalid
 from surveys.exports import export_csv, parse_export
 from surveys.inbox import visible_locations
 from surveys.metrics import PERIOD_KINDS
-from surveys.ratelimit import limiter
 
 EXPORT_PAGE = "admin/exports/page.html"
-DEFAULT_EXPORT_LIMIT = "6 per minute;60 per day"
-
-
-def user_key() -> str:
-    """Count per signed-in account, wherever it connects from."""
-    return f"user:{current_user.id}" if current_user.is_authenticated else ""
-
-
-def _export_limit() -> str:
-    return current_app.config.get("EXPORT_RATE_LIMIT", DEFAULT_EXPORT_LIMIT)
 
 
 def _page(status: int = 200, errors: dict | None = None):
@@ -49,7 +38,7 @@ def exports_page():
 
 @bp.get("/exports/responses.csv")
 @manager_required
-@limiter.limit(_export_limit, key_func=user_key, scope="export")
+@export_limit
 def exports_responses_csv():
     """The responses of the chosen locations and period, as a CSV written while it downloads."""
     try:

@@ -1,9 +1,7 @@
 """Who calls the API: a location's key in the Authorization header, with the scope a route
-needs, and at most API_RATE_LIMIT requests per key (per client address without a key)."""
+needs, and at most API_RATE_LIMIT requests per key (per client address without a valid one)."""
 
-import hashlib
-
-from flask import current_app, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
@@ -31,9 +29,16 @@ def _bearer() -> str:
     return key.strip() if scheme.lower() == "bearer" else ""
 
 
+def _request_key() -> ApiKey | None:
+    """The request's active key, looked up once per request."""
+    if "api_key" not in g:
+        g.api_key = api_key_for(_bearer())
+    return g.api_key
+
+
 def require_key(scope: str) -> ApiKey:
     """The request's active key, if it has the scope; else ApiRefused."""
-    api_key = api_key_for(_bearer())
+    api_key = _request_key()
     if api_key is None:
         raise ApiRefused(401, _("Unknown or revoked API key."))
     if not api_key.allows(scope):
@@ -44,10 +49,11 @@ def require_key(scope: str) -> ApiKey:
 
 
 def _client_key() -> str:
-    """Count per API key (its digest: no secret sits in the counter store), else per address."""
-    key = _bearer()
-    if key:
-        return "api-key:" + hashlib.sha256(key.encode()).hexdigest()
+    """Count per active key (by id: no secret sits in the counter store), else per address,
+    so a client guessing keys shares one budget however many it tries."""
+    api_key = _request_key()
+    if api_key is not None:
+        return f"api-key:{api_key.id}"
     return "api-address:" + (get_remote_address() or "")
 
 
