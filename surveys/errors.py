@@ -104,3 +104,7 @@ class OtherLocation(SubmissionError):
 
     def __init__(self):
         super().__init__({"location": str(_l("This API key reads only its own location."))})
+
+
+class PeriodInvalid(SubmissionInvalid):
+    """A dashboard period that cannot be read: unknown kind, bad or impossible dates."""
