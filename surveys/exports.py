@@ -19,7 +19,7 @@ from surveys.db import db
 from surveys.errors import NotVisible, SubmissionInvalid
 from surveys.metrics import Period
 from surveys.models import Location, User
-from surveys.response_rows import FIELDS, local_days, rows_statement, stream_rows
+from surveys.response_rows import FIELDS, TimeWindow, rows_statement, stream_rows
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,19 +28,22 @@ ROWS_PER_CHUNK = 500
 
 @dataclass(frozen=True)
 class ExportRequest:
-    """What to export: locations already scoped to the user, and local days first..last."""
+    """What to export: locations already scoped to the user, and a period of local days."""
 
     locations: list[Location]
-    first: date
-    last: date
+    period: Period
 
     def statement(self) -> Select:
-        """The rows of the export, oldest first."""
-        return rows_statement(local_days(loc, self.first, self.last) for loc in self.locations)
+        """The rows of the export, oldest first; each location's days in its own time zone."""
+        windows = [
+            TimeWindow(location.id, *self.period.utc_bounds(location.timezone))
+            for location in self.locations
+        ]
+        return rows_statement(windows)
 
     def filename(self) -> str:
         """e.g. responses-2026-11-01-2026-11-30.csv; no names in it, only dates."""
-        return f"responses-{self.first.isoformat()}-{self.last.isoformat()}.csv"
+        return f"responses-{self.period.first.isoformat()}-{self.period.last.isoformat()}.csv"
 
 
 def export_locations(user: User, location: str | None) -> list[Location]:
@@ -119,4 +122,4 @@ def parse_export(user: User, args: Mapping[str, str]) -> ExportRequest:
     period = Period.parse(
         args.get("period") or "30d", args.get("first"), args.get("last"), today_for(locations)
     )
-    return ExportRequest(locations, period.first, period.last)
+    return ExportRequest(locations, period)

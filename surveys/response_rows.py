@@ -6,7 +6,7 @@ with one more query, so a million responses pass through in constant memory.
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -45,16 +45,6 @@ class TimeWindow:
     location_id: int
     since: datetime | None = None
     until: datetime | None = None
-
-
-def local_days(location: Location, first: date, last: date) -> TimeWindow:
-    """Local calendar days first..last of a location, as UTC bounds (DST-aware)."""
-    zone = ZoneInfo(location.timezone)
-
-    def utc_midnight(day: date) -> datetime:
-        return datetime.combine(day, time(), zone).astimezone(UTC).replace(tzinfo=None)
-
-    return TimeWindow(location.id, utc_midnight(first), utc_midnight(last + timedelta(days=1)))
 
 
 def _window_clause(window: TimeWindow):
