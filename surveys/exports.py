@@ -62,24 +62,36 @@ def export_locations(user: User, location: str | None) -> list[Location]:
     return list(db.session.scalars(query))
 
 
-def neutralised(value) -> str:
-    """A cell as text, prefixed with ' when a spreadsheet would take it for a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        value = "; ".join(value) if value and isinstance(value[0], str) else value
-    text = value if isinstance(value, str) else str(value)
-    if text.startswith(FORMULA_STARTS):
+def neutralised(text: str | None) -> str | None:
+    """Text prefixed with ' when a spreadsheet would take it for a formula."""
+    if text and text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
 
 
-def _cells(row: Mapping) -> list[str]:
-    """A row's cells; several comments of one response are one cell, a line each."""
-    words = "\n".join(row["customer_words"])
-    return [neutralised(words if name == "customer_words" else row[name]) for name in FIELDS]
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def _cells(row: Mapping) -> list:
+    """A row's cells in FIELDS order; free text neutralised, several comments a line each."""
+    return [
+        row["response_id"],
+        row["captured_at"],
+        neutralised(row["location"]),
+        row["channel"],
+        row["language"],
+        neutralised(row["survey"]),
+        row["survey_version"],
+        row["rating"],
+        _yes_no(row["negative"]),
+        neutralised("; ".join(row["topics"])),
+        neutralised(row["staff"]),
+        _yes_no(row["praised"]),
+        neutralised("\n".join(row["customer_words"])),
+        row["case_status"],
+        row["case_outcome"],
+    ]
 
 
 def csv_chunks(rows: Iterable[Mapping]) -> Iterator[bytes]:

@@ -88,6 +88,7 @@ class _Names:
     def __init__(self, language: str):
         self.language = language
         self.location = cache(lambda i: db.session.get(Location, i))
+        self.zone = cache(lambda i: ZoneInfo(self.location(i).timezone))
         self.survey = cache(lambda i: db.session.get(Survey, i))
         self.staff = cache(lambda i: db.session.get(Staff, i).name)
         self.question = cache(lambda i: db.session.get(Question, i))
@@ -98,9 +99,12 @@ class _Names:
         return localized(option["texts"], self.language) if option else value
 
 
+NOTHING_SAID: tuple[list[str], list[str]] = ([], [])
+
+
 def _said(ids: list[int], names: _Names) -> dict[int, tuple[list[str], list[str]]]:
-    """Topics and customer words of a batch of responses, by response id."""
-    said: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
+    """Topics and customer words of a batch of responses, by response id (if any)."""
+    said: dict[int, tuple[list[str], list[str]]] = {}
     statement = (
         select(Answer.response_id, Answer.question_id, Answer.choice, Answer.text)
         .where(Answer.response_id.in_(ids))
@@ -110,21 +114,20 @@ def _said(ids: list[int], names: _Names) -> dict[int, tuple[list[str], list[str]
     for response_id, question_id, choice, text in db.session.execute(statement):
         question = names.question(question_id)
         if choice and question.kind in TOPIC_KINDS:
-            said[response_id][0].append(names.topic(question, choice))
+            said.setdefault(response_id, ([], []))[0].append(names.topic(question, choice))
         elif text and question.kind == QuestionKind.TEXT:  # never the contact question's
-            said[response_id][1].append(text)
+            said.setdefault(response_id, ([], []))[1].append(text)
     return said
 
 
 def _row(values, said: tuple[list[str], list[str]], names: _Names) -> dict:
     """One response as a dict of FIELDS."""
-    location = names.location(values.location_id)
     survey = names.survey(values.survey_id)
     captured = values.captured_at.replace(tzinfo=UTC, microsecond=0)
     return {
         "response_id": values.id,
-        "captured_at": captured.astimezone(ZoneInfo(location.timezone)).isoformat(),
-        "location": location.name,
+        "captured_at": captured.astimezone(names.zone(values.location_id)).isoformat(),
+        "location": names.location(values.location_id).name,
         "channel": str(values.channel),
         "language": values.language,
         "survey": survey.name,
@@ -147,4 +150,4 @@ def stream_rows(statement: Select, language: str) -> Iterator[dict]:
     for batch in result.partitions():
         said = _said([values.id for values in batch], names)
         for values in batch:
-            yield _row(values, said[values.id], names)
+            yield _row(values, said.get(values.id, NOTHING_SAID), names)
