@@ -90,7 +90,7 @@ def responses_page(api_key: ApiKey, args: Mapping[str, str]) -> dict:
         raise SubmissionInvalid(errors)
     window = TimeWindow(api_key.location_id, since, until)
     statement = rows_statement([window], after_id=after).limit(limit + 1)
-    rows = list(stream_rows(statement, language))
+    rows = list(stream_rows([statement], language))
     more = len(rows) > limit
     rows = rows[:limit]
     return {"data": rows, "next_cursor": str(rows[-1]["response_id"]) if more else None}

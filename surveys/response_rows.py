@@ -143,11 +143,13 @@ def _row(values, said: tuple[list[str], list[str]], names: _Names) -> dict:
     }
 
 
-def stream_rows(statement: Select, language: str) -> Iterator[dict]:
-    """Every row of the statement, read from a server-side cursor a batch at a time."""
+def stream_rows(statements: Iterable[Select], language: str) -> Iterator[dict]:
+    """Every row of the statements in turn, each read from a server-side cursor a batch at a
+    time."""
     names = _Names(language)
-    result = db.session.execute(statement.execution_options(stream_results=True, yield_per=BATCH))
-    for batch in result.partitions():
-        said = _said([values.id for values in batch], names)
-        for values in batch:
-            yield _row(values, said.get(values.id, NOTHING_SAID), names)
+    for statement in statements:
+        options = statement.execution_options(stream_results=True, yield_per=BATCH)
+        for batch in db.session.execute(options).partitions():
+            said = _said([values.id for values in batch], names)
+            for values in batch:
+                yield _row(values, said.get(values.id, NOTHING_SAID), names)
