@@ -67,6 +67,7 @@ def _navigation():
         items.append(("admin.surveys_list", _l("Surveys")))
     if can_manage_locations_setup(current_user):
         items.append(("admin.locations_list", _l("Locations")))
+        items.append(("admin.exports_page", _l("Export")))
     if is_owner(current_user):
         items += [
             ("admin.branding_list", _l("Branding")),
@@ -92,6 +93,7 @@ from admin import (  # noqa: E402,F401
     coupons,
     dashboards,
     devices,
+    exports,
     labels,
     locations,
     posters,
