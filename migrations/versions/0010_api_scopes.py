@@ -1,7 +1,7 @@
 """api scopes: a key may mint receipts, read responses and metrics, or both
 
 Revision ID: 0010_api_scopes
-Revises: 0004
+Revises: 0009_dashboards
 Create Date: 2026-11-23 15:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_api_scopes'
-down_revision = '0004'
+down_revision = '0009_dashboards'
 branch_labels = None
 depends_on = None
 

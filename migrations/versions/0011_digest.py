@@ -1,7 +1,7 @@
 """digest e-mails: opt-in per user, one row per period sent
 
 Revision ID: 0011_digest
-Revises: 0009_dashboards
+Revises: 0010_api_scopes
 Create Date: 2026-11-23 15:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_digest"
-down_revision = "0009_dashboards"  # follows the merged metrics branch (was 0004)
+down_revision = "0010_api_scopes"
 branch_labels = None
 depends_on = None
 
