@@ -182,8 +182,9 @@ def users_create_owner(email: str):
 def register_commands(app: Flask) -> None:
     """Attach the commands to `flask --app wsgi`."""
     from surveys.notify.cli import outbox, webhooks
+    from surveys.privacy_cli import privacy
     from surveys.receipts_cli import api_keys, posters, receipts
 
     commands = (demo_command, locations, devices, users, outbox, webhooks)
-    for command in (*commands, receipts, api_keys, posters):
+    for command in (*commands, receipts, api_keys, posters, privacy):
         app.cli.add_command(command)
