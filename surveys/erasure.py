@@ -49,7 +49,8 @@ class Subject:
             raise SubmissionInvalid({"subject": _("Give either an e-mail address or a phone.")})
         if email is not None:
             address = normalised_email(email)
-            if len(address) > 254 or not EMAIL_PATTERN.match(address):
+            control = any(ord(ch) < 32 or ord(ch) == 127 for ch in address)
+            if control or len(address) > 254 or not EMAIL_PATTERN.match(address):
                 raise SubmissionInvalid({"email": _("Please check the e-mail address.")})
             return cls(email=address)
         number = normalised_phone(phone)
