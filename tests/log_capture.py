@@ -6,6 +6,10 @@ in subprocesses hand their output to `scan_output`. A record with an e-mail addr
 international phone number or one of the demo customer's words fails the test it was written
 in (at teardown); one written between tests fails the session. Under pytest-xdist each worker
 keeps its own guard and hands what it found outside tests to the controller.
+
+Alembic's env.py configures logging from alembic.ini, which removes the root's handlers; the
+guard is put back before each test phase, so only what a phase logs after running the
+migrations itself can slip past.
 """
 
 import logging
@@ -97,10 +101,15 @@ def scan_output(source: str, output: str | bytes) -> None:
         GUARD.scan(source, line)
 
 
-def pytest_configure(config):
+def _attach() -> None:
+    """Put the guard on the root logger, again after Alembic's fileConfig removed it."""
     root = logging.getLogger()
     if GUARD not in root.handlers:
         root.addHandler(GUARD)
+
+
+def pytest_configure(config):
+    _attach()
     for name in APP_LOGGERS:
         logger = logging.getLogger(name)
         if logger.level == logging.NOTSET or logger.level > logging.DEBUG:
@@ -114,6 +123,12 @@ def pytest_unconfigure(config):
 
 def pytest_runtest_logstart(nodeid, location):
     GUARD.current_test = nodeid
+    _attach()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item):
+    _attach()  # a fixture may have run the migrations, whose logging config drops handlers
 
 
 def pytest_runtest_logfinish(nodeid, location):
@@ -123,6 +138,7 @@ def pytest_runtest_logfinish(nodeid, location):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After the test's teardown, fail it if it logged personal data."""
+    _attach()
     result = yield
     if found := GUARD.take(item.nodeid):
         lines = "\n".join(f"  {violation}" for violation in found)

@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import requests
+
 from tests.log_capture import GUARD, PiiLogGuard, personal_data_in
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,3 +99,10 @@ def test_under_xdist_a_workers_leak_outside_tests_fails_the_session_too(tmp_path
     assert run.returncode == 1, run.stdout
     assert "personal data in logs" in run.stdout
     assert "outside any test: surveys.leak logged ann@example.net" in run.stdout
+
+
+def test_request_lines_of_a_test_server_are_read_too(live_server, request):
+    requests.get(f"{live_server}/admin/login?next=/{FAKE_ADDRESS}", timeout=30)
+    caught = GUARD.take(request.node.nodeid)  # taken, so this test itself passes
+    assert [violation.source for violation in caught] == ["werkzeug"]
+    assert caught[0].found == (FAKE_ADDRESS,)
