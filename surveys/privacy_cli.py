@@ -10,7 +10,7 @@ from surveys.db import db
 from surveys.erasure import Subject, erase_person
 from surveys.errors import SubmissionInvalid
 from surveys.privacy import Counts
-from surveys.retention import purge_expired_contacts
+from surveys.retention import purge_all_expired
 
 privacy = AppGroup("privacy", help="Retention purge and erasure of customers' personal data.")
 
@@ -33,8 +33,7 @@ def _echo_counts(counts: Counts) -> None:
 @privacy.command("purge")
 def privacy_purge():
     """Remove contact details past each location's retention period (safe to repeat)."""
-    counts = purge_expired_contacts()
-    db.session.commit()
+    counts = purge_all_expired()
     click.echo("Retention purge done.")
     _echo_counts(counts)
 

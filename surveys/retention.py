@@ -21,6 +21,9 @@ from surveys.db import db
 from surveys.models import Alert, AlertEvent, AlertStatus, Customer, Location, Response, utcnow
 from surveys.privacy import Counts, contact_statement, forget_contact
 
+# Contacts forgotten per transaction: on SQLite a purge holds the write lock while it runs.
+BATCH = 100
+
 
 def expired_contacts(location: Location, now: datetime):
     """The location's responses whose contact details are past the retention period."""
@@ -43,13 +46,27 @@ def expired_contacts(location: Location, now: datetime):
     )
 
 
-def purge_expired_contacts(now: datetime | None = None) -> Counts:
-    """Forget every contact past its location's retention period; the caller commits."""
+def purge_expired_contacts(now: datetime | None = None, limit: int = BATCH) -> Counts:
+    """Forget up to `limit` contacts past their retention period; the caller commits."""
     now = now or utcnow()
     counts = Counts()
     for location in db.session.scalars(select(Location).order_by(Location.id)):
-        for response in list(db.session.scalars(expired_contacts(location, now))):
+        left = limit - counts.responses
+        if left <= 0:
+            break
+        for response in list(db.session.scalars(expired_contacts(location, now).limit(left))):
             forget_contact(response, counts)
     if counts.responses:
         record_audit("privacy.purged", **counts.as_dict())
     return counts
+
+
+def purge_all_expired(now: datetime | None = None) -> Counts:
+    """Purge batch after batch, committing each, so no write lock is held for long."""
+    total = Counts()
+    while True:
+        counts = purge_expired_contacts(now, BATCH)
+        db.session.commit()
+        total.add(counts)
+        if counts.responses < BATCH:
+            return total

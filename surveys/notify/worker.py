@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from surveys.db import db, sqlite_write_intent
 from surveys.escalation import escalate_overdue_alerts, raise_surges
 from surveys.outbox import ENQUEUED, deliver_next, give_up_abandoned
-from surveys.retention import purge_expired_contacts
+from surveys.retention import purge_all_expired
 
 # Set when a transaction that enqueued messages commits, so a worker in the same process
 # delivers at once instead of at its next poll. Other processes simply poll.
@@ -61,8 +61,7 @@ def purge_if_due(app: Flask, force: bool = False) -> None:
     with app.app_context():
         sqlite_write_intent.set(True)
         try:
-            counts = purge_expired_contacts()
-            db.session.commit()
+            counts = purge_all_expired()
         except Exception:
             db.session.rollback()
             raise

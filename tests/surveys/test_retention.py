@@ -171,3 +171,14 @@ def test_the_answers_stay_countable(people):
     purge_expired_contacts()
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Answer)) == before
+
+
+def test_a_long_backlog_is_purged_in_batches(app, people, monkeypatch):
+    monkeypatch.setattr("surveys.retention.BATCH", 2)
+    for n in range(5):
+        closed_case(people, 100, email=f"customer{n}@example.com")
+    result = app.test_cli_runner().invoke(args=["privacy", "purge"])
+    assert "5\tcontact records removed" in result.output
+    assert contacts() == 0
+    batches = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "privacy.purged"))
+    assert [event.details["customers"] for event in batches] == [2, 2, 1]
