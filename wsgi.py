@@ -33,6 +33,7 @@ OUTBOX_DEFAULTS = {
     "OUTBOX_LEASE_SECONDS": 120,
     "OUTBOX_POLL_SECONDS": 1,
     "OUTBOX_CHECK_SECONDS": 15,
+    "PRIVACY_PURGE_SECONDS": 3600,  # how often the worker runs the retention purge
 }
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -222,8 +222,9 @@ def register_commands(app: Flask) -> None:
     from surveys.digests_cli import digests
     from surveys.metrics.cli import metrics
     from surveys.notify.cli import outbox, webhooks
+    from surveys.privacy_cli import privacy
     from surveys.receipts_cli import api_keys, posters, receipts
 
     commands = (demo_command, locations, devices, users, outbox, webhooks)
-    for command in (*commands, receipts, api_keys, posters, digests, metrics):
+    for command in (*commands, receipts, api_keys, posters, digests, metrics, privacy):
         app.cli.add_command(command)
