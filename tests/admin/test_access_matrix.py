@@ -99,7 +99,6 @@ MATRIX = {
     # Dashboards: owners and managers, each for the locations they see; staff have none.
     "admin.dashboard_show": MANAGERS,
     "admin.dashboard_comments": MANAGERS,
-
     # The CSV export: owners and managers, each of the locations they see; staff never.
     "admin.exports_page": MANAGERS,
     "admin.exports_responses_csv": MANAGERS,
