@@ -7,7 +7,10 @@
     (event.detail.tasks || []).forEach(function (task) {
       var fragment = task.fragment;
       if (!fragment || !fragment.querySelectorAll) { return; }
-      fragment.querySelectorAll("script").forEach(function (script) { script.remove(); });
+      // Data islands (type="application/json", e.g. the dashboard's chart numbers) never run.
+      fragment.querySelectorAll('script:not([type="application/json"])').forEach(function (script) {
+        script.remove();
+      });
     });
   });
 })();
