@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, settings
 
 from surveys.db import db
 from surveys.models import Location
+from tests.admin.conftest import cast, new_alert  # noqa: F401  (fixtures for the admin fuzz)
 from tests.fuzz.invariants import database_problems
 from tests.fuzz.wire import path_uuid, sent_uuid
 
-DEFAULT_EXAMPLES = 400
+DEFAULT_EXAMPLES = 300
 
 
 def public_examples() -> int:

@@ -42,8 +42,8 @@ def response_problems(response: Response) -> list[str]:
     if response.alert is not None and response.alert.location_id != response.location_id:
         problems.append(f"{name}: its alert is at another location")
     given = response.follow_up == FollowUp.GIVEN
-    if given != (response.follow_up_digest is not None):
-        problems.append(f"{name}: follow-up {response.follow_up} with digest mismatch")
+    if response.follow_up_digest is not None and not given:
+        problems.append(f"{name}: a follow-up's digest, but the follow-up is {response.follow_up}")
     if response.customer_id is not None and not given:
         problems.append(f"{name}: a customer without a follow-up")
     return problems
