@@ -1,8 +1,8 @@
 """200 hostile payloads as complaint words and as the customer's name, stored by the capture
 service as a kiosk stores them, then read by the owner in a real Chromium: all 200 in the
-inbox (50 alerts a view), every vector on a case page. No dialog opens, no payload's script runs or asks for
-anything, the app's CSP sees no violation (the page fixture fails on any), and each payload
-is shown as the text the customer typed.
+inbox (50 alerts a view), every vector on a case page. No dialog opens, no payload's script
+runs or asks for anything, the app's CSP sees no violation (the page fixture fails on any),
+and each payload is shown as the text the customer typed.
 
 Not yet covered, until their branches land: the dashboard's latest comments, the CSV export.
 """
