@@ -15,6 +15,7 @@ from surveys.models import Question, QuestionKind
 from surveys.numbers import whole_number
 
 MAX_TEXT_LENGTH = 2000
+MAX_NAME_LENGTH = 120  # Customer.name's column
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()./-]{4,24}$")
 
@@ -140,6 +141,10 @@ def _parse_staff(value: str | None, staff_ids: set[int], name: str, errors) -> i
 def _parse_contact(form, name: str, errors: dict[str, str]) -> Contact | None:
     """Contact details count only with the explicit consent box ticked, and vice versa."""
     person = clean_text(_single(form, f"{name}-name", errors) or "", f"{name}-name", errors)
+    if person and len(person) > MAX_NAME_LENGTH:  # PostgreSQL refuses longer: a server error
+        errors[f"{name}-name"] = _(
+            "Please keep it under %(limit)d characters.", limit=MAX_NAME_LENGTH
+        )
     email = (_single(form, f"{name}-email", errors) or "").strip() or None
     phone = (_single(form, f"{name}-phone", errors) or "").strip() or None
     consent = _single(form, f"{name}-consent", errors) == "yes"

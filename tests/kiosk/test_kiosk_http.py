@@ -291,6 +291,18 @@ def test_numbers_that_are_not_plain_digits_in_a_follow_up_are_a_422(app, kiosk, 
     assert "Please choose from the list." in response.get_data(as_text=True)
 
 
+def test_a_name_longer_than_its_column_is_a_422(app, kiosk, demo):
+    form = tap_form(demo, 1)
+    kiosk.post("/kiosk/responses", data=form)
+    contact = f"q{demo.question_ids['contact']}"
+    fields = {f"{contact}-name": "A" * 121, f"{contact}-email": "ani@example.com"}
+    fields[f"{contact}-consent"] = "yes"  # PostgreSQL refused the name: a server error
+    response = kiosk.post(f"/kiosk/responses/{form['response_id']}/follow-up", data=fields)
+    assert response.status_code == 422
+    assert "Please keep it under 120 characters." in response.get_data(as_text=True)
+    assert rows(app, Customer) == 0
+
+
 def test_follow_up_for_an_unknown_response_is_404(kiosk):
     response = kiosk.post(f"/kiosk/responses/{uuid.uuid4()}/follow-up", data={})
     assert response.status_code == 404
