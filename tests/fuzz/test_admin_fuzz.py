@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from surveys.db import db
-from surveys.models import Response, User
+from surveys.models import Alert, Outcome, Remedy, Response, User
 from tests.admin.conftest import csrf_token, sign_in_as
 from tests.fuzz.conftest import Accepted, fuzz_settings
 from tests.fuzz.hostile import HOSTILE_TEXT, HOSTILE_VALUE, pick
@@ -84,13 +84,19 @@ def label_for(request: Sent) -> str:
 
 @pytest.fixture
 def actors(app, cast, new_alert):
-    """Alerts at both shops; the owner and the manager of the demo shop, by id."""
-    for _ in range(3):
-        new_alert()
-    new_alert(cast.other_shop_id)
+    """Cases in every state at both shops; the owner and the demo shop's manager, by id."""
+    cases = [new_alert(email="ani@example.com") for _ in range(4)] + [new_alert(cast.other_shop_id)]
     with app.app_context():
         ids = dict(db.session.execute(select(User.email, User.id)).all())
-        return {"owner": ids[cast.owner], "manager": ids[cast.manager]}
+        owner = db.session.get(User, ids[cast.owner])
+        first, second, third = (db.session.get(Alert, n) for n in cases[1:4])
+        for alert in (first, second, third):
+            alert.acknowledge(owner)
+        for alert in (second, third):
+            alert.resolve(owner, Remedy.APOLOGY)
+        third.close(owner, Outcome.WON_BACK)
+        db.session.commit()
+        return {"owner": ids[cast.owner], "manager": ids[cast.manager], "cases": cases}
 
 
 @pytest.mark.parametrize("role", ["owner", "manager"])
@@ -104,8 +110,8 @@ def test_the_admin_survives_hostile_requests(app, cast, actors, role):
         before.follow_ups = set(db.session.scalars(digests))
     values = {"location_id": cast.shop_id, "user_id": cast.manager_id, "alert_id": 1}
     values |= {"survey_id": 1, "staff_id": 1, "device_id": 1, "coupon_id": 1}
-    pages = admin_get_paths(values)
-    forms = sorted(crawl(client, pages, set(actors.values())).items())
+    pages = admin_get_paths(values) + [f"/admin/alerts/{n}" for n in actors["cases"]]
+    forms = sorted(crawl(client, pages, {actors["owner"], actors["manager"]}).items())
     session = {"token": csrf_token(client, "/admin/account")}
 
     @st.composite
