@@ -9,6 +9,7 @@ from flask_babel import Babel, get_locale
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from surveys import audit as _audit_trail_guard  # noqa: F401  (refuses audit changes)
@@ -34,12 +35,38 @@ OUTBOX_DEFAULTS = {
     "OUTBOX_LEASE_SECONDS": 120,
     "OUTBOX_POLL_SECONDS": 1,
     "OUTBOX_CHECK_SECONDS": 15,
+    "PRIVACY_PURGE_SECONDS": 3600,  # how often the worker runs the retention purge
 }
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'"
 )
+# Powerful features the app never uses are denied to every page and frame. Kept: autoplay
+# (the inbox's chime) and fullscreen (a kiosk tablet); notifications and the battery level
+# (the kiosk's heartbeat) are not governed by this header.
+PERMISSIONS_POLICY = ", ".join(
+    [
+        "accelerometer=()",
+        "autoplay=(self)",
+        "camera=()",
+        "display-capture=()",
+        "fullscreen=(self)",
+        "geolocation=()",
+        "gyroscope=()",
+        "hid=()",
+        "magnetometer=()",
+        "microphone=()",
+        "midi=()",
+        "payment=()",
+        "publickey-credentials-get=()",
+        "screen-wake-lock=()",
+        "serial=()",
+        "usb=()",
+        "xr-spatial-tracking=()",
+    ]
+)
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
 class DatabaseIdConverter(IntegerConverter):
@@ -75,6 +102,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         # The alert inbox stays open all day: its token lives as long as the session (which
         # logout and password changes end), not one hour, or its buttons would stop working.
         WTF_CSRF_TIME_LIMIT=None,
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed.
+        # 0 trusts none: the client address is the connecting one, whatever a header says.
+        TRUSTED_PROXIES=0,
+        # An admin sign-in ends after this long without a request, and this long after login.
+        SESSION_IDLE_MINUTES=8 * 60,
+        SESSION_LIFETIME_HOURS=12,
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)
@@ -86,6 +119,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
 
+    _trust_proxies(app)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     db.init_app(app)
@@ -116,6 +150,13 @@ def _derive_config(app: Flask) -> None:
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     if str(config["PUBLIC_URL"]).startswith("https://"):
         config["SESSION_COOKIE_SECURE"] = True
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N trusted proxies, take the client address and scheme from their headers."""
+    count = int(app.config["TRUSTED_PROXIES"])
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _with_psycopg(uri: str) -> str:
@@ -178,6 +219,9 @@ def _register_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if request.is_secure:  # over plain HTTP the header is ignored, and would mislead
+            response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         return response
 
     @app.get("/")

@@ -4,7 +4,7 @@ from flask import Blueprint, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
-from surveys.access import can_manage_locations_setup, is_owner
+from surveys.access import can_manage_locations_setup, can_view_dashboards, is_owner
 from surveys.models import User
 from surveys.sessions import user_for_session
 from surveys.survey_access import can_view_surveys
@@ -59,11 +59,15 @@ def _navigation():
     """The sections the signed-in user may open, for the menu."""
     if not current_user.is_authenticated:
         return {"navigation": []}
-    items = [("admin.alerts_list", _l("Alerts")), ("admin.coupons_redeem", _l("Coupons"))]
+    items = [("admin.alerts_list", _l("Alerts"))]
+    if can_view_dashboards(current_user):
+        items.append(("admin.dashboard_show", _l("Dashboard")))
+    items.append(("admin.coupons_redeem", _l("Coupons")))
     if can_view_surveys(current_user):
         items.append(("admin.surveys_list", _l("Surveys")))
     if can_manage_locations_setup(current_user):
         items.append(("admin.locations_list", _l("Locations")))
+        items.append(("admin.exports_page", _l("Export")))
     if is_owner(current_user):
         items += [
             ("admin.branding_list", _l("Branding")),
@@ -87,7 +91,9 @@ from admin import (  # noqa: E402,F401
     branding,
     cases,
     coupons,
+    dashboards,
     devices,
+    exports,
     labels,
     locations,
     posters,

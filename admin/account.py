@@ -1,4 +1,5 @@
-"""The signed-in user's own account: change the password, sign out everywhere."""
+"""The signed-in user's own account: change the password, sign out everywhere, choose the
+digest e-mail."""
 
 from flask import current_app, flash, request, session, url_for
 from flask_babel import gettext as _
@@ -9,6 +10,7 @@ from admin.auth import start_session
 from admin.guards import actor
 from admin.rendering import render_page, see_other
 from surveys.db import db
+from surveys.digests import set_digest
 from surveys.errors import SubmissionInvalid
 from surveys.ratelimit import limiter
 from surveys.sessions import change_password, sign_out_everywhere
@@ -63,3 +65,17 @@ def account_sessions_end():
     session.clear()
     flash(_("You are signed out on every device."))
     return see_other(url_for("admin.login"))
+
+
+@bp.post("/account/digest")
+def account_digest():
+    """Opt in to the daily or weekly digest e-mail, or out of it, and choose its language."""
+    user = current_user._get_current_object()
+    try:
+        set_digest(user, request.form.get("frequency", ""), request.form.get("language", ""))
+    except SubmissionInvalid as invalid:
+        db.session.rollback()
+        return render_page(ACCOUNT_PAGE, status=422, errors=invalid.errors)
+    db.session.commit()
+    flash(_("Your digest choice is saved."))
+    return see_other(url_for("admin.account"))

@@ -4,6 +4,7 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 
 from admin import bp
+from admin.limits import download_limit
 from admin.presentation import render_page_or_fragment, signed_in_user
 from surveys.access import can_see_location
 from surveys.coupons import coupon_qr_svg, redeem_coupon
@@ -13,6 +14,7 @@ from surveys.models import Coupon
 
 
 @bp.get("/coupons/<int:coupon_id>")
+@download_limit
 def coupon_detail(coupon_id: int):
     """The coupon to print and hand over: code, QR code, value, expiry."""
     coupon = db.session.get(Coupon, coupon_id)

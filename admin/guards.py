@@ -11,7 +11,12 @@ from typing import NoReturn, TypeVar
 from flask import abort, request
 from flask_login import current_user
 
-from surveys.access import can_manage_locations_setup, can_see_location, is_owner
+from surveys.access import (
+    can_manage_locations_setup,
+    can_see_location,
+    can_view_dashboards,
+    is_owner,
+)
 from surveys.audit import Actor
 from surveys.db import db
 from surveys.models import Location, User
@@ -56,6 +61,7 @@ def _role_required(allowed):
 
 owner_required = _role_required(is_owner)
 manager_required = _role_required(can_manage_locations_setup)
+dashboards_required = _role_required(can_view_dashboards)
 
 
 def location_or_404(location_id: int, user: User | None = None) -> Location:

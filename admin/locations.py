@@ -28,6 +28,7 @@ def _submitted() -> LocationFields:
         idle_timeout_seconds=form.get("idle_timeout_seconds", ""),
         thank_you_seconds=form.get("thank_you_seconds", ""),
         manager_on_duty=form.get("manager_on_duty") == "on",
+        contact_retention_days=form.get("contact_retention_days", ""),
     )
 
 

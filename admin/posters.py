@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin import bp
+from admin.limits import download_limit
 from surveys.access import can_see_location
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
@@ -46,6 +47,7 @@ def poster_show(location_id: int):
 
 
 @bp.get("/locations/<int:location_id>/poster.svg")
+@download_limit
 def poster_svg(location_id: int):
     """The poster's QR code as SVG: sharp at any print size."""
     location = _visible_location(location_id)
@@ -53,6 +55,7 @@ def poster_svg(location_id: int):
 
 
 @bp.get("/locations/<int:location_id>/poster.png")
+@download_limit
 def poster_png(location_id: int):
     """The poster's QR code as a PNG at print resolution; ?size= in pixels."""
     location = _visible_location(location_id)

@@ -24,6 +24,8 @@ def _compute_release(state) -> None:
 
 from kiosk import (  # noqa: E402,F401  (routes register on import)
     api,
+    api_auth,
+    api_read,
     branding,
     errors,
     exit_pin,

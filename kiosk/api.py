@@ -10,16 +10,17 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from kiosk import api_bp
+from kiosk.api_auth import api_rate_limit, require_key
 from surveys.db import db
 from surveys.errors import SubmissionError
-from surveys.tills import api_key_for, receipt_for_till
+from surveys.tills import receipt_for_till
 
 MAX_BODY_BYTES = 4 * 1024
 
 
-def _json_error(status: int, message: str, errors: dict | None = None, headers=None):
-    body = {"error": message, "errors": errors or {}}
-    return jsonify(body), status, headers or {}
+def _json_error(status: int, message: str, errors: dict | None = None):
+    """The API's error body: a sentence, and {field: message} when fields are wrong."""
+    return jsonify({"error": message, "errors": errors or {}}), status
 
 
 @api_bp.before_request
@@ -29,14 +30,10 @@ def _limit_body_size():
 
 
 @api_bp.post("/receipts")
+@api_rate_limit
 def receipts_create():
     """Mint a code for one receipt: {"till", "receipt_number", ...} -> URL and QR."""
-    scheme, _space, key = request.headers.get("Authorization", "").partition(" ")
-    api_key = api_key_for(key.strip()) if scheme.lower() == "bearer" else None
-    if api_key is None:
-        message = _("Unknown or revoked API key.")
-        challenge = {"WWW-Authenticate": 'Bearer realm="counterpulse"'}
-        return _json_error(401, message, headers=challenge)
+    api_key = require_key("receipts")
     if not request.is_json:
         return _json_error(415, _("Send the request as application/json."))
     body = request.get_json(silent=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 KIOSK_STATIC_FILES = (
     "css/app.css",
     "vendor/htmx-4.0.1.min.js",
+    "js/htmx-guard.js",
     "js/kiosk-queue.js",
     "js/kiosk-offline.js",
     "js/kiosk.js",

@@ -44,3 +44,8 @@ def can_manage_locations_setup(user: User) -> bool:
 def visible_locations(user: User) -> Select:
     """The statement listing the locations a user may see, by name."""
     return restrict_to_visible(select(Location).order_by(Location.name), user, Location.id)
+
+
+def can_view_dashboards(user: User) -> bool:
+    """Owners and managers read the dashboards; staff, who would see colleagues' numbers, not."""
+    return user.role in (Role.OWNER, Role.MANAGER)

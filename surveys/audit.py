@@ -1,8 +1,10 @@
 """The audit trail: one append-only row per login, refusal and case action."""
 
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Select, event, select
+from sqlalchemy import Select, event, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from surveys.db import db
@@ -11,6 +13,19 @@ from surveys.models import AuditEvent, User
 
 class AuditTrailIsAppendOnly(RuntimeError):
     """Raised when code tries to change or remove an audit event."""
+
+
+class PersonalDataInAudit(ValueError):
+    """Raised when audit details would hold an e-mail address or a phone number."""
+
+
+# Details hold ids and codes. What looks like an address or a number is refused at the
+# door, so the append-only trail never needs to forget anyone (see surveys/erasure.py).
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+# Only an international number: a bare run of digits could as well be a date or an id.
+_PHONE = re.compile(r"^\+[0-9][0-9 ()./-]{6,24}$")
+# The session.info flag under which an erase may rewrite audit details, and nothing else.
+REDACTING = "counterpulse.redacting_audit_details"
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,7 @@ def record_audit(
     **details,
 ) -> AuditEvent:
     """Write an audit event in the caller's transaction. Never put personal data in details."""
+    _refuse_personal_data(details)
     event = AuditEvent(
         action=action,
         actor_id=actor.id if actor else None,
@@ -49,6 +65,32 @@ def record_audit(
     )
     db.session.add(event)
     return event
+
+
+def _refuse_personal_data(value) -> None:
+    """Raise PersonalDataInAudit when a detail, however nested, looks like an address."""
+    if isinstance(value, dict):
+        for item in value.values():
+            _refuse_personal_data(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_personal_data(item)
+    elif isinstance(value, str) and (_EMAIL.search(value) or _PHONE.match(value.strip())):
+        raise PersonalDataInAudit("audit details hold ids, never e-mail addresses or phones")
+
+
+@contextmanager
+def redacting_audit_details():
+    """The one exception to append-only: an erase may rewrite the details of existing rows.
+
+    Only the ORM unit of work in this session, only the `details` column; bulk statements and
+    deletes stay refused.
+    """
+    db.session.info[REDACTING] = True
+    try:
+        yield
+    finally:
+        db.session.info.pop(REDACTING, None)
 
 
 def audit_events(before_id: int | None = None, limit: int = 100) -> Select:
@@ -62,6 +104,10 @@ def audit_events(before_id: int | None = None, limit: int = 100) -> Select:
 @event.listens_for(AuditEvent, "before_update")
 def _refuse_update(_mapper, _connection, target: AuditEvent):
     """A flush that would change an audit event fails, and its transaction with it."""
+    state = inspect(target)
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    if state.session is not None and state.session.info.get(REDACTING) and changed <= {"details"}:
+        return
     raise AuditTrailIsAppendOnly(f"audit event {target.id} may not be changed")
 
 

@@ -23,6 +23,7 @@ from surveys.answers import CONSENT_TEXT, parse_follow_up
 from surveys.conditions import follow_up_questions_for
 from surveys.db import db
 from surveys.errors import AlreadyAnswered, NotFound, SubmissionConflict, SubmissionInvalid
+from surveys.metrics.rollups import count_response, facts_now
 from surveys.models import (
     Answer,
     Channel,
@@ -132,6 +133,7 @@ def record_tap(source: Device | Source, tap: Tap) -> Response:
             _refuse_a_second_answer(source)
             raise
         return _same_tap_or_conflict(existing, source, rating)
+    count_response(response)
     return response
 
 
@@ -315,6 +317,7 @@ def record_follow_up(
     known = {response.survey.main_question.key: response.rating}
     parsed = parse_follow_up(questions, form, staff_ids, known)
     digest = parsed.digest()
+    before = facts_now(response)
     claimed = db.session.execute(
         update(Response)
         .where(Response.id == response.id, Response.follow_up == FollowUp.OFFERED)
@@ -327,6 +330,7 @@ def record_follow_up(
             raise SubmissionConflict()
         return response
     _store_follow_up(response, questions, parsed)
+    count_response(response, before)
     return response
 
 

@@ -1,6 +1,7 @@
 """Command-line tasks: `flask --app wsgi demo | locations | devices | users`."""
 
 import json
+import sys
 from datetime import timedelta
 
 import click
@@ -11,7 +12,8 @@ from sqlalchemy import select
 
 from surveys.accounts import create_user, generate_password
 from surveys.db import db
-from surveys.demo import set_up_demo
+from surveys.demo import demo_locations, set_up_demo
+from surveys.demo_history import DEFAULT_DAYS, generate_history
 from surveys.device_silence import SILENT_AFTER, check_silent_devices
 from surveys.devices import create_device, revoke_device
 from surveys.errors import SubmissionInvalid
@@ -21,6 +23,7 @@ from surveys.models import Device, Location, Role, User
 from surveys.opening_hours import parse_opening_hours
 from surveys.posters import POSTER_PATH
 from surveys.receipts import RECEIPT_PATH
+from surveys.sessions import purge_lapsed_sessions
 
 
 def _url(path: str, base_url: str | None) -> str:
@@ -34,12 +37,24 @@ def _pairing_url(code: str, base_url: str | None) -> str:
 @click.command("demo")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--base-url", help="Where Counterpulse is reached (default: PUBLIC_URL).")
+@click.option(
+    "--responses",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Also add this many answers of history, with their cases, to the demo shops.",
+)
+@click.option(
+    "--days", type=click.IntRange(min=1, max=730), default=DEFAULT_DAYS, show_default=True
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same history.")
 @with_appcontext
-def demo_command(as_json: bool, base_url: str | None):
+def demo_command(as_json: bool, base_url: str | None, responses: int, days: int, seed: int):
     """Upgrade the database and set up the demo location, survey, kiosk and owner."""
     upgrade()
     setup = set_up_demo()
     db.session.commit()
+    if responses:
+        _demo_history(responses, days, seed)
     result = {
         "kiosk_url": _pairing_url(setup.pairing_code, base_url),
         "admin_url": _url("/admin/", base_url),
@@ -65,6 +80,21 @@ def demo_command(as_json: bool, base_url: str | None):
     click.echo(f"  Receipt (a fresh one, open on a phone): {result['receipt_url']}")
     click.echo(f"  Poster link: {result['poster_url']}")
     click.echo(f"  Printable poster (admin): {result['poster_page_url']}")
+
+
+def _demo_history(responses: int, days: int, seed: int) -> None:
+    """Add history to the demo shops, with a progress bar on stderr."""
+    with click.progressbar(
+        length=responses, label="Demo history", file=sys.stderr, show_pos=True
+    ) as bar:
+        history = generate_history(
+            db.session, demo_locations(), responses, seed, progress=bar.update, days=days
+        )
+    db.session.commit()
+    click.echo(
+        f"History: {history.responses} answers and {history.alerts} cases over {days} days.",
+        err=True,
+    )
 
 
 locations = AppGroup("locations", help="Manage locations.")
@@ -179,11 +209,22 @@ def users_create_owner(email: str):
     click.echo(f"Owner {email} created. One-time password: {password}")
 
 
+@users.command("purge-sessions")
+def users_purge_sessions():
+    """Delete ended and expired sign-in sessions (every sign-in also does)."""
+    count = purge_lapsed_sessions()
+    db.session.commit()
+    click.echo(f"{count} ended or expired session(s) deleted.")
+
+
 def register_commands(app: Flask) -> None:
     """Attach the commands to `flask --app wsgi`."""
+    from surveys.digests_cli import digests
+    from surveys.metrics.cli import metrics
     from surveys.notify.cli import outbox, webhooks
+    from surveys.privacy_cli import privacy
     from surveys.receipts_cli import api_keys, posters, receipts
 
     commands = (demo_command, locations, devices, users, outbox, webhooks)
-    for command in (*commands, receipts, api_keys, posters):
+    for command in (*commands, receipts, api_keys, posters, digests, metrics, privacy):
         app.cli.add_command(command)

@@ -10,7 +10,7 @@ from surveys.models import Customer, Response, User
 EARLIER_VISITS_SHOWN = 5
 
 
-def _digits_only(column):
+def phone_digits(column):
     """A phone number as its digits and '+', so "+374 10-12" matches "+3741012"."""
     for separator in (" ", "-", ".", "(", ")", "/"):
         column = func.replace(column, separator, "")
@@ -31,7 +31,7 @@ def earlier_visits(response: Response, user: User) -> list[Response]:
     if customer.email:
         same_contact.append(func.lower(Customer.email) == customer.email.lower())
     if customer.phone:
-        same_contact.append(_digits_only(Customer.phone) == _normalised_phone(customer.phone))
+        same_contact.append(phone_digits(Customer.phone) == _normalised_phone(customer.phone))
     statement = (
         select(Response)
         .join(Customer, Response.customer_id == Customer.id)

@@ -77,6 +77,14 @@ def set_up_demo(sample_cases: bool = True) -> DemoSetup:
     )
 
 
+def demo_locations() -> list[Location]:
+    """The demo shops, the first one first."""
+    statement = select(Location).where(Location.name.in_([DEMO_LOCATION, SECOND_LOCATION]))
+    return sorted(
+        db.session.scalars(statement), key=lambda location: location.name != DEMO_LOCATION
+    )
+
+
 def _second_location(first: Location) -> Location:
     """A second shop showing the same survey, so scoping by location can be seen."""
     location = db.session.scalar(select(Location).where(Location.name == SECOND_LOCATION))

@@ -8,6 +8,7 @@ from surveys.alerts import raise_alert
 from surveys.answers import CONSENT_TEXT
 from surveys.coupons import issue_coupon
 from surveys.db import db
+from surveys.metrics.rollups import count_response
 from surveys.models import (
     Answer,
     Channel,
@@ -63,6 +64,7 @@ def add_sample_cases(location: Location, survey: Survey, device: Device, owner: 
         alert = raise_alert(response, reason="rating")
         alert.created_at = at
         _handle(alert, owner, handled)
+        count_response(response)
 
 
 def _sample_answers(survey: Survey, rating: int, topics: list[str], words: str | None):

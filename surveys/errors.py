@@ -95,3 +95,16 @@ class NotVisible(SubmissionError):
 
     def __init__(self):
         super().__init__({"id": str(_l("This does not exist, or it is not yours to see."))})
+
+
+class OtherLocation(SubmissionError):
+    """An API key asked about a location other than its own."""
+
+    status = 403
+
+    def __init__(self):
+        super().__init__({"location": str(_l("This API key reads only its own location."))})
+
+
+class PeriodInvalid(SubmissionInvalid):
+    """A dashboard period that cannot be read: unknown kind, bad or impossible dates."""

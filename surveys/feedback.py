@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from surveys.languages import localized
-from surveys.models import QuestionKind, Response
+from surveys.models import Question, QuestionKind, Response
 
 
 @dataclass
@@ -30,8 +30,13 @@ def what_was_said(response: Response, language: str) -> Said:
     for answer in response.answers:
         question = answer.question
         if answer.choice and question.kind in (QuestionKind.MULTI, QuestionKind.CHOICE):
-            option = next((o for o in question.options if o["value"] == answer.choice), None)
-            said.topics.append(localized(option["texts"], language) if option else answer.choice)
+            said.topics.append(option_label(question, answer.choice, language))
         elif answer.text and question.kind == QuestionKind.TEXT:
             said.words.append(answer.text)
     return said
+
+
+def option_label(question: Question, value: str, language: str) -> str:
+    """A choice option's text in the reader's language; the stored value if it is gone."""
+    option = next((o for o in question.options if o["value"] == value), None)
+    return localized(option["texts"], language) if option else value

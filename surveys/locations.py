@@ -19,6 +19,8 @@ TIMING_RANGES = {
     "idle_timeout_seconds": range(5, 601),
     "thank_you_seconds": range(2, 61),
 }
+# How long contact details are kept after a case closes (surveys/retention.py), in days.
+RETENTION_DAYS = range(1, 3651)
 
 
 @dataclass
@@ -33,6 +35,7 @@ class LocationFields:
     idle_timeout_seconds: str = "30"
     thank_you_seconds: str = "6"
     manager_on_duty: bool = False
+    contact_retention_days: str = "90"
 
     @classmethod
     def of(cls, location: Location) -> "LocationFields":
@@ -74,6 +77,15 @@ def _clean(form: LocationFields) -> dict:
             errors[setting] = _(
                 "Enter whole seconds from %(low)d to %(high)d.", low=allowed[0], high=allowed[-1]
             )
+    retention = str(form.contact_retention_days).strip()
+    if retention.isdigit() and int(retention) in RETENTION_DAYS:
+        settings["contact_retention_days"] = int(retention)
+    else:
+        errors["contact_retention_days"] = _(
+            "Enter whole days from %(low)d to %(high)d.",
+            low=RETENTION_DAYS[0],
+            high=RETENTION_DAYS[-1],
+        )
     if errors:
         raise SubmissionInvalid(errors)
     return dict(

@@ -31,7 +31,7 @@ from surveys.models import (
 )
 from surveys.models.outbox import new_message_id
 from surveys.notify.email import build_email, parse_smtp_url, send_email
-from surveys.notify.letters import letter
+from surveys.notify.letters import compose
 from surveys.notify.outcome import Outcome, failed
 from surveys.notify.presets import webhook_body
 from surveys.notify.webhooks import WebhookCall, send_webhook
@@ -164,7 +164,7 @@ def _prepare_email(message: OutboxMessage) -> Callable[[], Outcome]:
     except ValueError as error:
         return partial(failed, str(error))
     facts = _facts(message)
-    subject, body = letter(message.payload["event"], facts)
+    subject, body, html = compose(message.payload["event"], facts)
     email = build_email(
         message_id=message.message_id,
         sender=config["MAIL_FROM"],
@@ -173,6 +173,7 @@ def _prepare_email(message: OutboxMessage) -> Callable[[], Outcome]:
         body=body,
         language=message.payload["language"],
         reply_to=facts.get("reply_to"),
+        html=html,
     )
     return partial(send_email, settings, email)
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import ApiKey, Location
+from surveys.models.tills import SCOPES
 from surveys.posters import poster_url
 from surveys.qr import qr_svg, qr_version
 from surveys.receipts import mint_receipt, rotate_receipt_secret
@@ -54,7 +55,8 @@ def receipts_mint(location_id, till, first_number, count, staff_id, output, base
         ]
     except SubmissionInvalid as invalid:
         raise _refused(invalid) from None
-    codes = [(m, Markup(qr_svg(m.url))) for m in minted]  # noqa: S704 (our own SVG, no input)
+    # Safe: qrcode's own SVG of a URL we minted; no outside input reaches it.
+    codes = [(m, Markup(qr_svg(m.url))) for m in minted]  # noqa: S704  # nosec B704
     html = render_template("admin/receipts/sheet.html", location=location, till=till, codes=codes)
     output.write_text(html, encoding="utf-8")
     version = qr_version(minted[0].url)
@@ -74,20 +76,29 @@ def receipts_secret(location_id: int, rotate: bool):
     click.echo(location.receipt_secret)
 
 
-api_keys = AppGroup("api-keys", help="API keys with which tills call POST /api/v1/receipts.")
+api_keys = AppGroup(
+    "api-keys", help="API keys: tills mint receipt codes, reporting tools read (docs/api.md)."
+)
 
 
 @api_keys.command("create")
 @click.option("--location", "location_id", type=int, required=True)
 @click.option("--name", required=True, help="What the key is for, e.g. 'Till 1'.")
-def api_keys_create(location_id: int, name: str):
+@click.option(
+    "--scope",
+    "scopes",
+    type=click.Choice(SCOPES),
+    multiple=True,
+    help="receipts (the default): POST /api/v1/receipts; read: GET responses and metrics.",
+)
+def api_keys_create(location_id: int, name: str, scopes: tuple[str, ...]):
     """Create a key and print it once; only its hash is kept."""
     try:
-        api_key, key = create_api_key(_location(location_id), name)
+        api_key, key = create_api_key(_location(location_id), name, scopes or ("receipts",))
     except SubmissionInvalid as invalid:
         raise _refused(invalid) from None
     db.session.commit()
-    click.echo(f"API key {api_key.id} ({api_key.name}); it is shown only this once:")
+    click.echo(f"API key {api_key.id} ({api_key.name}, {api_key.scopes}); shown only this once:")
     click.echo(key)
 
 
@@ -105,11 +116,12 @@ def api_keys_revoke(key_id: int):
 
 @api_keys.command("list")
 def api_keys_list():
-    """Every key: id, location, name, created, revoked."""
+    """Every key: id, location, name, scopes, created, revoked."""
     for api_key in db.session.scalars(select(ApiKey).order_by(ApiKey.id)):
         revoked = f"revoked {api_key.revoked_at:%Y-%m-%d}" if api_key.revoked_at else "active"
         created = f"{api_key.created_at:%Y-%m-%d}"
-        click.echo(f"{api_key.id}\t{api_key.location_id}\t{api_key.name}\t{created}\t{revoked}")
+        fields = (api_key.id, api_key.location_id, api_key.name, api_key.scopes, created, revoked)
+        click.echo("\t".join(map(str, fields)))
 
 
 posters = AppGroup("posters", help="Poster and table-tent links.")

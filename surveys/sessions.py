@@ -2,23 +2,55 @@
 
 A signed-in browser holds a random session key in its signed cookie; the server keeps the
 key's digest. Logout ends that one row, so a copy of the cookie stops working too. Bumping
-User.session_version ends every session of the account at once.
+User.session_version ends every session of the account at once. A session also lapses
+SESSION_IDLE_MINUTES after its last request and SESSION_LIFETIME_HOURS after sign-in.
 """
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 
 from surveys.accounts import authenticate, find_user, password_matches, set_password
 from surveys.audit import Actor
-from surveys.db import db
+from surveys.db import db, sqlite_write_intent
 from surveys.errors import SubmissionInvalid
 from surveys.models import User, UserSession, utcnow
+from surveys.passwords import password_problem
 
-MIN_PASSWORD_LENGTH = 12
-MAX_PASSWORD_LENGTH = 256
+# A session's last use is written at most this often, not on each of the inbox's polls.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """How long a session lasts without a request, and at most."""
+
+    idle: timedelta
+    lifetime: timedelta
+
+
+def session_limits() -> SessionLimits:
+    """The limits the configuration sets."""
+    config = current_app.config
+    return SessionLimits(
+        idle=timedelta(minutes=float(config["SESSION_IDLE_MINUTES"])),
+        lifetime=timedelta(hours=float(config["SESSION_LIFETIME_HOURS"])),
+    )
+
+
+def _lapsed(now: datetime):
+    """The condition of a session row that no longer lets anyone in."""
+    limits = session_limits()
+    return or_(
+        UserSession.ended_at.is_not(None),
+        UserSession.created_at <= now - limits.lifetime,
+        UserSession.last_seen_at <= now - limits.idle,
+    )
 
 
 def _digest(key: str) -> str:
@@ -34,20 +66,43 @@ def open_session(user: User) -> str:
 
 
 def user_for_session(user_id: int, version: int, key: str | None) -> User | None:
-    """The active user whose open session this is, else None."""
+    """The active user whose open, unexpired session this is (noting its use), else None."""
     if not key:
         return None
-    return db.session.scalar(
-        select(User)
+    now = utcnow()
+    found = db.session.execute(
+        select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
         .where(
             User.id == user_id,
             User.active.is_(True),
             User.session_version == version,
             UserSession.key_hash == _digest(key),
-            UserSession.ended_at.is_(None),
+            ~_lapsed(now),
         )
-    )
+    ).first()
+    if found is None:
+        return None
+    user, open_session_row = found
+    if now - open_session_row.last_seen_at >= TOUCH_EVERY:
+        _touch(open_session_row.id, now)
+    return user
+
+
+def _touch(session_id: int, now: datetime) -> None:
+    """Record a session's use, without turning a reading request into a writing one."""
+    statement = update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
+    if sqlite_write_intent.get():
+        db.session.execute(statement)  # committed with the request's own changes
+        return
+    # A reading request's transaction takes no write lock (see surveys/db.py): write apart.
+    with db.engine.begin() as connection:
+        connection.execute(statement)
+
+
+def purge_lapsed_sessions() -> int:
+    """Delete the rows of ended and expired sessions; how many there were."""
+    return db.session.execute(delete(UserSession).where(_lapsed(utcnow()))).rowcount
 
 
 def sign_in(email: str, password: str, client_address: str | None) -> tuple[User, str] | None:
@@ -60,6 +115,7 @@ def sign_in(email: str, password: str, client_address: str | None) -> tuple[User
         Actor(None, client_address).record("login.failed", **details)
         return None
     Actor(user, client_address).record("login")
+    purge_lapsed_sessions()  # every sign-in sweeps, so the table holds live sessions only
     return user, open_session(user)
 
 
@@ -95,12 +151,8 @@ def change_password(user: User, current: str, new: str, confirmation: str, actor
     errors = {}
     if not password_matches(user, current):
         errors["current_password"] = _("That is not your current password.")
-    if len(new) < MIN_PASSWORD_LENGTH:
-        errors["new_password"] = _(
-            "The new password needs at least %(count)d characters.", count=MIN_PASSWORD_LENGTH
-        )
-    elif len(new) > MAX_PASSWORD_LENGTH:
-        errors["new_password"] = _("The new password is too long.")
+    if problem := password_problem(new, user.email):
+        errors["new_password"] = problem
     elif new == current:
         errors["new_password"] = _("The new password must differ from the current one.")
     elif new != confirmation:

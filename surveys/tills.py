@@ -3,7 +3,7 @@
 import base64
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import ApiKey, Location, utcnow
+from surveys.models.tills import SCOPES
 from surveys.qr import QR_FORMATS, check_png_size, qr_png, qr_svg
 from surveys.receipts import is_count, mint_receipt, receipt_errors
 
@@ -25,12 +26,22 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_api_key(location: Location, name: str) -> tuple[ApiKey, str]:
-    """A new key for a location's tills; the key itself is returned once, never stored."""
+def create_api_key(
+    location: Location, name: str, scopes: Sequence[str] = ("receipts",)
+) -> tuple[ApiKey, str]:
+    """A new key for a location; the key itself is returned once, never stored."""
     if not name.strip():
         raise SubmissionInvalid({"name": _("An API key needs a name, e.g. the till's.")})
+    if not scopes or set(scopes) - set(SCOPES):
+        names = ", ".join(SCOPES)
+        raise SubmissionInvalid({"scope": _("The scope must be one of: %(names)s", names=names)})
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    api_key = ApiKey(location=location, name=name.strip()[:80], key_hash=_digest(key))
+    api_key = ApiKey(
+        location=location,
+        name=name.strip()[:80],
+        key_hash=_digest(key),
+        scopes=" ".join(scope for scope in SCOPES if scope in scopes),
+    )
     db.session.add(api_key)
     return api_key, key
 

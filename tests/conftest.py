@@ -23,6 +23,8 @@ from surveys.survey_templates import create_quick_faces_survey
 from wsgi import create_app
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# Every log record of the suite is checked for personal data (tests/log_capture.py).
+pytest_plugins = ["tests.log_capture"]
 
 
 def _postgres_url_for_worker(worker: str) -> str:

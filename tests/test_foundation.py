@@ -60,6 +60,13 @@ def test_vendored_htmx_matches_its_recorded_checksum():
     assert actual == recorded
 
 
+def test_vendored_chart_js_matches_its_recorded_checksum():
+    readme = (ROOT / "static/vendor/README.md").read_text()
+    recorded = re.search(r"`chart-4\.6\.1\.umd\.min\.js`.*`([0-9a-f]{64})`", readme).group(1)
+    path = ROOT / "static/vendor/chart-4.6.1.umd.min.js"
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == recorded
+
+
 def _read(reader, path: Path):
     with path.open("rb") as handle:
         return reader(handle)

@@ -12,7 +12,9 @@ from surveys.models.alerts import (
 from surveys.models.branding import LocationBrand
 from surveys.models.common import utcnow
 from surveys.models.coupons import Coupon
+from surveys.models.digests import DigestFrequency, DigestSent
 from surveys.models.locations import Device, Location, Staff, new_signing_secret
+from surveys.models.metrics import MetricAlert, MetricComment, MetricHour, MetricTopic
 from surveys.models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from surveys.models.presence import InboxPresence
 from surveys.models.responses import Answer, Customer, FollowUp, Response
@@ -44,12 +46,18 @@ __all__ = [
     "Coupon",
     "Customer",
     "Device",
+    "DigestFrequency",
+    "DigestSent",
     "EventKind",
     "FollowUp",
     "InboxPresence",
     "Location",
     "LocationBrand",
     "MessageKind",
+    "MetricAlert",
+    "MetricComment",
+    "MetricHour",
+    "MetricTopic",
     "Outcome",
     "OutboxMessage",
     "OutboxStatus",

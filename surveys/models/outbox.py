@@ -24,12 +24,14 @@ class MessageKind(enum.StrEnum):
 
 
 class OutboxStatus(enum.StrEnum):
-    """pending -> delivering (leased) -> delivered, or back to pending, or dead."""
+    """pending -> delivering (leased) -> delivered, or back to pending, or dead; cancelled
+    when the person it was for had their personal data erased (never retried)."""
 
     PENDING = "pending"
     DELIVERING = "delivering"
     DELIVERED = "delivered"
     DEAD = "dead"
+    CANCELLED = "cancelled"
 
 
 def new_message_id() -> str:

@@ -43,6 +43,9 @@ class User(db.Model):
     # Set for a password another person has seen (an owner created or reset it).
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The digest e-mail: "off", "daily" or "weekly" (surveys/digests.py), in this language.
+    digest_frequency: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
+    digest_language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 
     locations: Mapped[list[Location]] = relationship(secondary=user_location)
 
@@ -66,6 +69,8 @@ class UserSession(db.Model):
     # Only the SHA-256 digest of the random key is stored; the key lives in the signed cookie.
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The last request seen, kept to the minute: the idle timeout counts from here.
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
 
 

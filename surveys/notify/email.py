@@ -46,8 +46,10 @@ def build_email(
     body: str,
     language: str,
     reply_to: str | None = None,
+    html: str | None = None,
 ) -> EmailMessage:
-    """A plain-text message whose Message-ID stays the same on every attempt.
+    """A plain-text message (with an HTML alternative when given) whose Message-ID stays the
+    same on every attempt.
 
     A message with a person to reply to was written by someone; the others are marked
     auto-generated, so that mail servers send no out-of-office replies to them.
@@ -63,6 +65,8 @@ def build_email(
     else:
         message["Auto-Submitted"] = "auto-generated"
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     message["Content-Language"] = language  # after set_content, which clears Content-*
     return message
 

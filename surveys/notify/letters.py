@@ -2,7 +2,15 @@
 
 from flask_babel import gettext as _
 
+from surveys.notify.digest_letter import digest_letter
 from surveys.notify.texts import describe
+
+
+def compose(event: str, facts: dict) -> tuple[str, str, str | None]:
+    """The subject, the plain-text body and, for the digest, an HTML body."""
+    if event == "digest":
+        return digest_letter(facts)
+    return (*letter(event, facts), None)
 
 
 def letter(event: str, facts: dict) -> tuple[str, str]:

@@ -13,8 +13,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from surveys.db import db, sqlite_write_intent
+from surveys.digests import send_due_digests
 from surveys.escalation import escalate_overdue_alerts, raise_surges
 from surveys.outbox import ENQUEUED, deliver_next, give_up_abandoned
+from surveys.retention import purge_all_expired
 
 # Set when a transaction that enqueued messages commits, so a worker in the same process
 # delivers at once instead of at its next poll. Other processes simply poll.
@@ -38,7 +40,8 @@ def _forget_rolled_back(session):
 
 
 def run_checks(app: Flask) -> None:
-    """Escalations, surges and abandoned messages, in one write transaction."""
+    """Escalations, surges and abandoned messages, in one write transaction; then the
+    digests that are due, each in its own."""
     with app.app_context():
         sqlite_write_intent.set(True)
         try:
@@ -46,9 +49,27 @@ def run_checks(app: Flask) -> None:
             raise_surges()
             give_up_abandoned()
             db.session.commit()
+            send_due_digests()
         except Exception:
             db.session.rollback()
             raise
+
+
+def purge_if_due(app: Flask, force: bool = False) -> None:
+    """The retention purge, at most every PRIVACY_PURGE_SECONDS per process; logs counts only."""
+    state = app.extensions.setdefault("privacy_purge", {"next": 0.0})
+    if not force and time.monotonic() < state["next"]:
+        return
+    state["next"] = time.monotonic() + app.config["PRIVACY_PURGE_SECONDS"]
+    with app.app_context():
+        sqlite_write_intent.set(True)
+        try:
+            counts = purge_all_expired()
+        except Exception:
+            db.session.rollback()
+            raise
+    if counts.responses:
+        app.logger.info("retention purge: %d contact(s) removed", counts.customers)
 
 
 def deliver_due(app: Flask, limit: int | None = None) -> int:
@@ -63,8 +84,9 @@ def deliver_due(app: Flask, limit: int | None = None) -> int:
 
 
 def drain(app: Flask) -> int:
-    """`--once`: run the checks, deliver everything due, and return."""
+    """`--once`: run the checks and the purge, deliver everything due, and return."""
     run_checks(app)
+    purge_if_due(app, force=True)
     return deliver_due(app)
 
 
@@ -91,6 +113,7 @@ def _deliver_loop(app: Flask, stop: threading.Event, run_checks_too: bool = Fals
             if run_checks_too and time.monotonic() >= next_check:
                 run_checks(app)
                 next_check = time.monotonic() + every
+                purge_if_due(app)
             if deliver_due(app, limit=50):
                 continue
         except Exception:

@@ -46,6 +46,7 @@ MATRIX = {
     "admin.account": SIGNED_IN,
     "admin.account_password": SIGNED_IN,
     "admin.account_sessions_end": SIGNED_IN,
+    "admin.account_digest": SIGNED_IN,
     "admin.locations_list": MANAGERS,
     "admin.location_new": OWNER_ONLY,
     "admin.locations_create": OWNER_ONLY,
@@ -95,6 +96,12 @@ MATRIX = {
     "admin.alert_email_apology": LOCATION_A,
     "admin.coupon_detail": SEES_LOCATION_A,
     "admin.coupons_redeem": SIGNED_IN,
+    # Dashboards: owners and managers, each for the locations they see; staff have none.
+    "admin.dashboard_show": MANAGERS,
+    "admin.dashboard_comments": MANAGERS,
+    # The CSV export: owners and managers, each of the locations they see; staff never.
+    "admin.exports_page": MANAGERS,
+    "admin.exports_responses_csv": MANAGERS,
 }
 
 

@@ -1,5 +1,7 @@
 """The account page: a password change and "sign out everywhere" end older sessions."""
 
+from surveys.db import db
+from surveys.models import User
 from tests.admin.conftest import post_form
 from tests.conftest import KNOWN_PASSWORD
 
@@ -43,3 +45,45 @@ def test_sign_out_everywhere_ends_every_session(signed_in):
     assert response.status_code == 303 and response.headers["Location"] == "/admin/login"
     assert office.get("/admin/").status_code == 302
     assert phone.get("/admin/").status_code == 302
+
+
+def test_a_common_password_is_refused_in_the_managers_language(signed_in):
+    manager = signed_in("manager_a")
+    manager.environ_base["HTTP_ACCEPT_LANGUAGE"] = "sq"
+    response = change(manager, new="Qwerty123456", confirmation="Qwerty123456")
+    assert response.status_code == 422
+    assert "një nga fjalëkalimet më të zakonshme" in response.text
+    assert manager.get("/admin/").status_code == 200  # nothing changed, still signed in
+
+
+def test_a_manager_opts_in_to_the_weekly_digest_in_armenian(app, signed_in, shops):
+    manager = signed_in("manager_a")
+    page = manager.get("/admin/account").text
+    assert "Digest e-mail" in page and 'value="off" checked' in page
+    form = {"frequency": "weekly", "language": "hy"}
+    response = post_form(manager, "/admin/account/digest", form)
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/account"
+    page = manager.get("/admin/account").text
+    assert "Your digest choice is saved." in page and 'value="weekly" checked' in page
+    with app.app_context():
+        user = db.session.get(User, shops.manager_a)
+        assert (user.digest_frequency, user.digest_language) == ("weekly", "hy")
+
+
+def test_an_unknown_digest_choice_is_refused_and_nothing_changes(app, signed_in, shops):
+    manager = signed_in("manager_a")
+    response = post_form(
+        manager, "/admin/account/digest", {"frequency": "hourly", "language": "xx"}
+    )
+    assert response.status_code == 422
+    assert "Please choose off, daily or weekly." in response.text
+    assert "Please choose one of the languages offered." in response.text
+    with app.app_context():
+        assert db.session.get(User, shops.manager_a).digest_frequency == "off"
+
+
+def test_staff_are_not_offered_a_digest(signed_in):
+    staff = signed_in("staff_a")
+    assert "Digest e-mail" not in staff.get("/admin/account").text
+    form = {"frequency": "daily", "language": "en"}
+    assert post_form(staff, "/admin/account/digest", form).status_code == 422

@@ -13,6 +13,7 @@ NEW_SHOP = {
     "idle_timeout_seconds": "30",
     "thank_you_seconds": "6",
     "manager_on_duty": "on",
+    "contact_retention_days": "90",
 }
 
 
@@ -53,3 +54,26 @@ def test_an_owner_edits_the_settings(app, signed_in, shops):
     with app.app_context():
         shop = db.session.get(Location, shops.a)
         assert shop.idle_timeout_seconds == 60 and not shop.manager_on_duty
+
+
+def test_an_owner_sets_how_long_contact_details_are_kept(app, signed_in, shops):
+    owner = signed_in("owner")
+    assert (
+        'name="contact_retention_days" type="number" value="90"'
+        in owner.get(f"/admin/locations/{shops.a}/edit").text
+    )
+    form = {**NEW_SHOP, "name": "Shop A", "contact_retention_days": "30"}
+    assert post_form(owner, f"/admin/locations/{shops.a}", form).status_code == 303
+    with app.app_context():
+        assert db.session.get(Location, shops.a).contact_retention_days == 30
+
+
+def test_a_retention_outside_one_day_to_ten_years_is_refused(app, signed_in, shops):
+    owner = signed_in("owner")
+    for typed in ("0", "3651", "-5", "ninety", ""):
+        form = {**NEW_SHOP, "name": "Shop A", "contact_retention_days": typed}
+        response = post_form(owner, f"/admin/locations/{shops.a}", form)
+        assert response.status_code == 422
+        assert "Enter whole days from 1 to 3650." in response.text
+    with app.app_context():
+        assert db.session.get(Location, shops.a).contact_retention_days == 90

@@ -16,6 +16,7 @@ from surveys.db import db
 from surveys.models import Location
 from tests.conftest import TEST_DATABASE_URL
 from tests.kiosk.test_kiosk_http import tap_form
+from tests.log_capture import scan_output
 
 pytestmark = [
     pytest.mark.postgres,
@@ -42,6 +43,7 @@ def start_gunicorn(database_uri: str, log) -> tuple[subprocess.Popen, str]:
     env.pop("DATABASE_URL", None)
     command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"]
     command.append("--no-control-socket")  # else gunicorn 27 makes ~/.gunicorn/gunicorn.ctl
+    command += ["--access-logfile", "-"]  # request lines too: no personal data in URLs
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}"
 
@@ -77,6 +79,7 @@ def two_servers(app, demo, database_uri, tmp_path):
             process.wait(timeout=30)
         for log in logs:
             log.close()
+            scan_output("gunicorn", Path(log.name).read_text())
 
 
 def signed_in_inbox(base: str, demo) -> tuple[requests.Session, str, str]:

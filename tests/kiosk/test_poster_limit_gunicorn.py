@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from surveys.db import db
 from surveys.models import Response
 from tests.kiosk.link_helpers import demo_poster_code, form_of, tap_form
+from tests.log_capture import scan_output
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,8 +69,7 @@ def gunicorn(app, demo, redis_prefix):
         yield base
     finally:
         server.terminate()
-        server.wait(timeout=30)
-        server.stderr.close()
+        scan_output("gunicorn", server.communicate(timeout=30)[1])
 
 
 def _wait_until_serving(base: str, server: subprocess.Popen) -> None:

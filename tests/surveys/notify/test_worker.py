@@ -29,6 +29,7 @@ from surveys.models import OutboxMessage, OutboxStatus
 from surveys.notify.targets import add_webhook
 from surveys.notify.worker import enqueued, start_in_process
 from surveys.outbox import claim_next
+from tests.log_capture import scan_output
 from tests.surveys.notify.conftest import sad_tap
 from wsgi import create_app
 
@@ -82,6 +83,7 @@ def wait_until_all_delivered(timeout: float = 30) -> dict[str, OutboxStatus]:
 def stop(process: subprocess.Popen) -> str:
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=15)
+    scan_output("outbox worker", output)
     return output.decode()
 
 
@@ -94,7 +96,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(database_uri, device, demo, 
     first = worker(database_uri, "--threads", "1")
     (caught,) = receiver.wait_for(1, timeout=30)
     first.send_signal(signal.SIGKILL)
-    first.communicate(timeout=10)
+    scan_output("outbox worker", first.communicate(timeout=10)[0])
     receiver.stall = None
     stalled.set()  # the receiver answers a worker that is no longer there
     before = statuses()
@@ -122,6 +124,8 @@ def test_two_workers_never_deliver_the_same_message(database_uri, device, demo, 
     receiver.delay = 0.1  # long enough for the workers' deliveries to overlap
     workers = [worker(database_uri, "--once") for _ in range(2)]
     outputs = [process.communicate(timeout=60)[0].decode() for process in workers]
+    for output in outputs:
+        scan_output("outbox worker", output)
     assert all(process.returncode == 0 for process in workers), outputs
     counts = Counter(r.webhook_id for r in receiver.log)
     assert counts == Counter({message_id: 1 for message_id in statuses()})

@@ -1,0 +1,74 @@
+"""What a dashboard shows: whose locations, which period, and which comments.
+
+Who may see which location is decided here (through surveys/access.py), so the numbers of
+surveys/metrics.py are only ever asked for locations the user may see.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import gettext as _
+
+from surveys.access import visible_locations
+from surveys.db import db
+from surveys.errors import NotVisible, SubmissionInvalid
+from surveys.models import Location, User, utcnow
+
+DEFAULT_PERIOD = "7d"
+RATINGS = range(0, 11)  # faces and stars are 1–5, NPS 0–10
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    """The filter as the user set it; the period's texts are kept as typed, to show again."""
+
+    locations: tuple[Location, ...]  # every location the user may see, by name
+    location_id: int | None = None  # one of them, or None for all
+    period: str = DEFAULT_PERIOD
+    first: str = ""
+    last: str = ""
+    topic: str | None = None
+    rating: int | None = None
+
+    @property
+    def location_ids(self) -> list[int]:
+        """The ids the numbers are about: the chosen location, else every visible one."""
+        if self.location_id is not None:
+            return [self.location_id]
+        return [location.id for location in self.locations]
+
+    def today(self, now: datetime | None = None) -> date:
+        """The latest local date among the chosen locations, so no shop's today is "future"."""
+        now = now or utcnow().replace(tzinfo=UTC)
+        chosen = [loc for loc in self.locations if loc.id in self.location_ids]
+        return max((_local_date(now, loc.timezone) for loc in chosen), default=now.date())
+
+
+def _local_date(now: datetime, timezone: str) -> date:
+    """Today's date in a time zone."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def parse_dashboard_filter(user: User, args: Mapping[str, str]) -> DashboardFilter:
+    """The filter from request arguments; another location's id is NotVisible."""
+    location_text = (args.get("location") or "").strip()
+    rating_text = (args.get("rating") or "").strip()
+    if location_text and not location_text.isdigit():
+        raise SubmissionInvalid({"location": _("Please choose a location from the list.")})
+    if rating_text and not (rating_text.isdigit() and int(rating_text) in RATINGS):
+        raise SubmissionInvalid({"rating": _("Please choose a rating from the list.")})
+    location_id = int(location_text) if location_text else None
+    locations = tuple(db.session.scalars(visible_locations(user)))
+    if location_id is not None and location_id not in {loc.id for loc in locations}:
+        raise NotVisible()  # another's location, or none at all: the same answer
+    return DashboardFilter(
+        locations=locations,
+        location_id=location_id,
+        period=(args.get("period") or DEFAULT_PERIOD).strip(),
+        first=(args.get("first") or "").strip(),
+        last=(args.get("last") or "").strip(),
+        topic=(args.get("topic") or "").strip() or None,
+        rating=int(rating_text) if rating_text else None,
+    )

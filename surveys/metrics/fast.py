@@ -1,0 +1,129 @@
+"""The dashboard's sums read from the rollups: a few thousand rows for a year."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, false, func, or_, select
+
+from surveys.db import db
+from surveys.metrics.assemble import recovery_of
+from surveys.metrics.naive import Tallies
+from surveys.metrics.period import Period
+from surveys.metrics.tally import Tally
+from surveys.metrics.types import Recovery
+from surveys.models import (
+    Answer,
+    Location,
+    MetricAlert,
+    MetricComment,
+    MetricHour,
+    MetricTopic,
+    Outcome,
+    Question,
+    QuestionKind,
+)
+
+COUNTERS = Tally.names()
+
+
+def _sums(model) -> list:
+    """SUM() of every counter column."""
+    return [func.sum(getattr(model, name)) for name in COUNTERS]
+
+
+def _tally(values) -> Tally:
+    """A tally from summed columns (NULL when no row matched)."""
+    return Tally(*(int(value or 0) for value in values))
+
+
+def _in(model, locations: list[Location], period: Period):
+    """Rollup rows of these locations' local days in the period."""
+    return and_(
+        model.location_id.in_([location.id for location in locations]),
+        model.local_date >= period.first,
+        model.local_date <= period.last,
+    )
+
+
+def rollup_tallies(locations: list[Location], period: Period) -> Tallies:
+    """Sums by location, local weekday, hour and staff; and by topic."""
+    tallies = Tallies()
+    keys = (MetricHour.location_id, MetricHour.weekday, MetricHour.hour, MetricHour.staff_key)
+    for location_id, weekday, hour, staff_key, *values in db.session.execute(
+        select(*keys, *_sums(MetricHour)).where(_in(MetricHour, locations, period)).group_by(*keys)
+    ):
+        tally = _tally(values)
+        if not tally.is_zero():  # a row a follow-up moved to another staff member
+            tallies.cells[(location_id, weekday, hour, staff_key or None)] = tally
+    keys = (MetricTopic.location_id, MetricTopic.question_id, MetricTopic.choice)
+    for location_id, question_id, choice, *values in db.session.execute(
+        select(*keys, *_sums(MetricTopic))
+        .where(_in(MetricTopic, locations, period))
+        .group_by(*keys)
+    ):
+        tallies.topics[(location_id, question_id, choice)] = _tally(values)
+    return tallies
+
+
+def rollup_total(locations: list[Location], period: Period) -> Tally:
+    """All the period's sums together."""
+    query = select(*_sums(MetricHour)).where(_in(MetricHour, locations, period))
+    return _tally(db.session.execute(query).one())
+
+
+def rollup_recovery(locations: list[Location], period: Period, silent: int) -> Recovery:
+    """The cases of the period's responses: counts by outcome; medians found in order."""
+    where = _in(MetricAlert, locations, period)
+    outcomes = {}
+    for outcome, count in db.session.execute(
+        select(MetricAlert.outcome, func.count()).where(where).group_by(MetricAlert.outcome)
+    ):
+        outcomes[Outcome(outcome) if outcome else None] = count
+    return recovery_of(
+        sum(outcomes.values()),
+        _median(MetricAlert.acknowledge_seconds, where),
+        _median(MetricAlert.resolve_seconds, where),
+        outcomes,
+        silent,
+    )
+
+
+def _median(column, where) -> float | None:
+    """The median of a column over some rows: the middle one or two, as statistics.median."""
+    present = and_(where, column.is_not(None))
+    count = db.session.scalar(select(func.count()).where(present))
+    if not count:
+        return None
+    middle = db.session.scalars(
+        select(column).where(present).order_by(column).offset((count - 1) // 2).limit(2 - count % 2)
+    ).all()
+    return middle[0] if count % 2 else (middle[0] + middle[1]) / 2
+
+
+def rollup_comment_ids(
+    locations: list[Location], period: Period, topic: str | None, rating: int | None, limit: int
+) -> list[int]:
+    """The newest responses with words matching the filters, by the comment index."""
+    clauses = []
+    for location in locations:
+        start, end = period.utc_bounds(location.timezone)
+        clauses.append(
+            and_(
+                MetricComment.location_id == location.id,
+                MetricComment.captured_at >= start,
+                MetricComment.captured_at < end,
+            )
+        )
+    query = select(MetricComment.response_id).where(or_(*clauses) if clauses else false())
+    if rating is not None:
+        query = query.where(MetricComment.rating == rating)
+    if topic is not None:
+        query = query.where(
+            exists().where(
+                Answer.response_id == MetricComment.response_id,
+                Answer.choice == topic,
+                Question.id == Answer.question_id,
+                Question.kind == QuestionKind.MULTI,
+            )
+        )
+    order = (MetricComment.captured_at.desc(), MetricComment.response_id.desc())
+    return list(db.session.scalars(query.order_by(*order).limit(limit)))

@@ -1,0 +1,92 @@
+"""Recomputing the rollups from the raw rows: after a bulk load, or to check them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import delete, insert, select
+
+from surveys.db import db
+from surveys.metrics.facts import load_facts, to_local
+from surveys.metrics.rollups import comment_values, contributions, hour_values, topic_values
+from surveys.metrics.tally import Tally
+from surveys.models import (
+    Alert,
+    Location,
+    MetricAlert,
+    MetricComment,
+    MetricHour,
+    MetricTopic,
+    Response,
+)
+from surveys.models.metrics import case_values
+
+CHUNK = 20_000
+ROLLUPS = (MetricHour, MetricTopic, MetricAlert, MetricComment)
+
+
+def rebuild(location_ids: list[int] | None = None) -> int:
+    """Replace the rollups of these locations (all when None); returns rows written."""
+    query = select(Location)
+    if location_ids is not None:
+        query = query.where(Location.id.in_(location_ids))
+    written = 0
+    for location in db.session.scalars(query).all():
+        for model in ROLLUPS:
+            db.session.execute(delete(model).where(model.location_id == location.id))
+        written += _rebuild_responses(location) + _rebuild_cases(location)
+    return written
+
+
+def _bulk(model, rows: list[dict]) -> int:
+    """Insert rows in chunks; returns how many."""
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(insert(model.__table__), rows[start : start + CHUNK])
+    return len(rows)
+
+
+def _rebuild_responses(location: Location) -> int:
+    """Sum the location's responses, a chunk of ids at a time."""
+    hours, topics, comments = defaultdict(Tally), defaultdict(Tally), []
+    last_id = 0
+    while True:
+        ids = db.session.scalars(
+            select(Response.id)
+            .where(Response.location_id == location.id, Response.id > last_id)
+            .order_by(Response.id)
+            .limit(CHUNK)
+        ).all()
+        if not ids:
+            break
+        where = (Response.location_id == location.id) & Response.id.between(ids[0], ids[-1])
+        for facts in load_facts(where, {location.id: location.timezone}):
+            new_hours, new_topics = contributions(facts)
+            for key, tally in new_hours.items():
+                hours[key].add(tally)
+            for key, tally in new_topics.items():
+                topics[key].add(tally)
+            if facts.words:
+                comments.append(comment_values(facts))
+        last_id = ids[-1]
+    return (
+        _bulk(MetricHour, [hour_values(key, tally) for key, tally in hours.items()])
+        + _bulk(MetricTopic, [topic_values(key, tally) for key, tally in topics.items()])
+        + _bulk(MetricComment, comments)
+    )
+
+
+def _rebuild_cases(location: Location) -> int:
+    """Copy the cases of the location's responses, filed by the response's local day."""
+    rows = db.session.execute(
+        select(Alert.id, Response.captured_at, Alert.created_at, Alert.acknowledged_at)
+        .add_columns(Alert.resolved_at, Alert.outcome)
+        .join(Response, Response.id == Alert.response_id)
+        .where(Response.location_id == location.id)
+    )
+    return _bulk(
+        MetricAlert,
+        [
+            case_values(alert_id, location.id, to_local(at, location.timezone).date(), *times)
+            for alert_id, at, *times in rows
+        ],
+    )

@@ -1,0 +1,155 @@
+"""Dashboard rollups: sums kept up to date as responses and cases are written, so a
+dashboard over a year reads a few thousand rows, not a million (see surveys/metrics).
+
+Local dates and hours are in each location's own time zone. The rollups are derived data:
+`flask --app wsgi metrics rebuild` recomputes them from the raw rows at any time.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Double, ForeignKey, Index, SmallInteger, String, event, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, mapped_column
+
+from surveys.db import db
+from surveys.models.alerts import Alert
+from surveys.models.locations import Location
+from surveys.models.responses import Response
+
+# SQLite: the primary key is the table's order, so a period is one contiguous range.
+CLUSTERED = {"sqlite_with_rowid": False}
+
+
+class Counters:
+    """The sums every rollup keeps (the names of surveys.metrics.tally.Tally)."""
+
+    responses: Mapped[int] = mapped_column(default=0)
+    rated: Mapped[int] = mapped_column(default=0)
+    rating_sum: Mapped[int] = mapped_column(default=0)
+    satisfied: Mapped[int] = mapped_column(default=0)
+    negative: Mapped[int] = mapped_column(default=0)
+    praised: Mapped[int] = mapped_column(default=0)
+    silent: Mapped[int] = mapped_column(default=0)
+    nps_answers: Mapped[int] = mapped_column(default=0)
+    promoters: Mapped[int] = mapped_column(default=0)
+    detractors: Mapped[int] = mapped_column(default=0)
+
+
+class MetricHour(Counters, db.Model):
+    """Sums by location, local day, local hour and staff member (0: nobody named)."""
+
+    __table_args__ = CLUSTERED
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
+    local_date: Mapped[date] = mapped_column(primary_key=True)
+    hour: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    staff_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    weekday: Mapped[int] = mapped_column(SmallInteger)  # 0 = Monday, of local_date
+
+
+class MetricTopic(Counters, db.Model):
+    """Sums by location, local day and complaint topic (a multi question's option)."""
+
+    __table_args__ = CLUSTERED
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
+    local_date: Mapped[date] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"), primary_key=True)
+    choice: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class MetricAlert(db.Model):
+    """A copy of a response's case, filed under the local day the response was captured."""
+
+    __table_args__ = (Index("ix_metric_alert_alert_id", "alert_id", unique=True), CLUSTERED)
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
+    local_date: Mapped[date] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("alert.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    created_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    # created_at to acknowledged_at / resolved_at, so the database finds the medians.
+    acknowledge_seconds: Mapped[float | None] = mapped_column(Double)
+    resolve_seconds: Mapped[float | None] = mapped_column(Double)
+
+
+class MetricComment(db.Model):
+    """A response with the customer's own words, in time order per location."""
+
+    __table_args__ = CLUSTERED
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
+    captured_at: Mapped[datetime] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    rating: Mapped[int | None]
+
+
+def upsert(dialect: str, model, values: dict, add: tuple[str, ...] = (), replace=()):
+    """INSERT, or on a key clash add to the `add` columns and overwrite the `replace` ones."""
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(model.__table__).values(**values)
+    keys = [column.name for column in model.__table__.primary_key]
+    changes = {name: model.__table__.c[name] + statement.excluded[name] for name in add}
+    changes |= {name: statement.excluded[name] for name in replace}
+    if not changes:
+        return statement.on_conflict_do_nothing(index_elements=keys)
+    return statement.on_conflict_do_update(index_elements=keys, set_=changes)
+
+
+CASE_COLUMNS = (
+    "created_at",
+    "acknowledged_at",
+    "resolved_at",
+    "outcome",
+    "acknowledge_seconds",
+    "resolve_seconds",
+)
+
+
+def case_values(alert_id, location_id, local_date, created, acknowledged, resolved, outcome):
+    """A metric_alert row: the case's times, outcome and durations."""
+    return {
+        "location_id": location_id,
+        "local_date": local_date,
+        "alert_id": alert_id,
+        "created_at": created,
+        "acknowledged_at": acknowledged,
+        "resolved_at": resolved,
+        "outcome": outcome.value if outcome else None,
+        "acknowledge_seconds": (acknowledged - created).total_seconds() if acknowledged else None,
+        "resolve_seconds": (resolved - created).total_seconds() if resolved else None,
+    }
+
+
+@event.listens_for(Alert, "after_insert")
+@event.listens_for(Alert, "after_update")
+def _file_case(_mapper, connection, alert: Alert) -> None:
+    """Copy a response's case into metric_alert in the same flush, whoever changed it."""
+    if alert.response_id is None:
+        return
+    captured_at, timezone = connection.execute(
+        select(Response.captured_at, Location.timezone)
+        .join(Location, Location.id == Response.location_id)
+        .where(Response.id == alert.response_id)
+    ).one()
+    local = captured_at.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
+    values = case_values(
+        alert.id,
+        alert.location_id,
+        local.date(),
+        alert.created_at,
+        alert.acknowledged_at,
+        alert.resolved_at,
+        alert.outcome,
+    )
+    connection.execute(upsert(connection.dialect.name, MetricAlert, values, replace=CASE_COLUMNS))
