@@ -1,7 +1,8 @@
 """200 hostile payloads for the XSS test: a subset of the well-known XSS lists (script tags,
 event handlers, javascript: URLs, SVG and MathML tricks, template injection, attribute
-breakouts, htmx attributes), each in four contexts. A payload that ran would set
-window.__xss, open a dialog, or ask the server for /xss-probe."""
+breakouts, htmx attributes) and spreadsheet formulas (OWASP "CSV Injection", for the
+export), each in four contexts. A payload that ran would set window.__xss, open a dialog,
+or ask the server for /xss-probe."""
 
 VECTORS = [
     "<script>window.__xss=1</script>",
@@ -11,7 +12,7 @@ VECTORS = [
     '<img src=x onerror="window.__xss=1">',
     "<img src=x onerror=alert(1)>",
     "<img src=/xss-probe>",
-    "<image src=x onerror=confirm(1)>",
+    "=cmd|' /C calc'!A0",
     "<svg onload=window.__xss=1>",
     "<svg><script>window.__xss=1</script></svg>",
     '<svg><a xlink:href="javascript:alert(1)"><text x="20" y="20">XSS</text></a></svg>',
@@ -28,10 +29,9 @@ VECTORS = [
     '<a href="&#106;avascript:alert(1)">x</a>',
     "<details open ontoggle=window.__xss=1>",
     "<input autofocus onfocus=window.__xss=1>",
-    "<select autofocus onfocus=alert(1)>",
     "<textarea autofocus onfocus=alert(1)>",
     "<video><source onerror=window.__xss=1>",
-    "<audio src=x onerror=alert(1)>",
+    '=HYPERLINK("javascript:window.__xss=1","<img src=x onerror=window.__xss=1>")',
     "<marquee onstart=window.__xss=1>",
     '<div style="background:url(javascript:alert(1))">',
     "<style>@import '/xss-probe';</style>",
@@ -43,8 +43,9 @@ VECTORS = [
     "{{ config }}",
     "{% for x in range(3) %}boom{% endfor %}",
     "${7*7}",
-    "#{7*7}",
-    "<%= 7*7 %>",
+    "+<img src=x onerror=window.__xss=1>",
+    "-<svg onload=window.__xss=1>",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
     '<div hx-get="/xss-probe" hx-trigger="load">htmx</div>',
     '<button hx-post="/admin/logout" hx-trigger="load">out</button>',
     '<a hx-on:click="window.__xss=1" hx-trigger="load">x</a>',
