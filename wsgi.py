@@ -10,11 +10,13 @@ from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from surveys import audit as _audit_trail_guard  # noqa: F401  (refuses audit changes)
 from surveys.db import db, sqlite_write_intent
 from surveys.languages import SUPPORTED_LANGUAGES, text_direction
 from surveys.notify import worker as outbox_worker
+from surveys.numbers import MAX_ID
 from surveys.ratelimit import limiter
 
 babel = Babel()
@@ -67,9 +69,18 @@ PERMISSIONS_POLICY = ", ".join(
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """<int:id> in addresses: an id too big for the database is a 404, not a server error."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: defaults, then the environment, then the test config."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = DatabaseIdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'counterpulse.db'}",

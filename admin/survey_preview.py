@@ -19,6 +19,7 @@ from surveys.conditions import follow_up_questions_for, screen_conditions, scree
 from surveys.db import db
 from surveys.languages import LANGUAGE_NAMES, localized, text_direction
 from surveys.models import Location, Survey, SurveyAssignment
+from surveys.numbers import whole_number
 from surveys.scales import FACE_LABELS
 from surveys.versions import current_version
 
@@ -56,8 +57,9 @@ def preview_options(survey: Survey, args) -> PreviewOptions:
     language = args.get("lang") if args.get("lang") in survey.languages else survey.languages[0]
     after = args.get("after", "")
     main = survey.main_question
-    in_range = main is not None and after.isdigit() and int(after) in main.rating_range
-    return PreviewOptions(device, language, int(after) if in_range else None)
+    rating = whole_number(after)
+    in_range = main is not None and rating is not None and rating in main.rating_range
+    return PreviewOptions(device, language, rating if in_range else None)
 
 
 def preview_location(survey: Survey, user):

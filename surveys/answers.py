@@ -12,8 +12,10 @@ from flask_babel import lazy_gettext as _l
 from surveys.conditions import AnswerValue, answer_value, condition_holds
 from surveys.errors import SubmissionInvalid
 from surveys.models import Question, QuestionKind
+from surveys.numbers import whole_number
 
 MAX_TEXT_LENGTH = 2000
+MAX_NAME_LENGTH = 120  # Customer.name's column
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()./-]{4,24}$")
 
@@ -111,10 +113,11 @@ def _parse_question(question: Question, form, staff_ids: set[int], parsed, error
     elif question.rating_range is not None:
         value = _single(form, name, errors)
         if value is not None:
-            if not value.isdigit() or int(value) not in question.rating_range:
+            rating = whole_number(value)
+            if rating is None or rating not in question.rating_range:
                 errors[name] = _("Please choose from the list.")
             else:
-                parsed.answers.append((question.id, int(value), None, None))
+                parsed.answers.append((question.id, rating, None, None))
     elif question.kind == QuestionKind.TEXT:
         text = clean_text(" ".join(_values(form, name)), name, errors)
         if text:
@@ -128,15 +131,20 @@ def _parse_question(question: Question, form, staff_ids: set[int], parsed, error
 def _parse_staff(value: str | None, staff_ids: set[int], name: str, errors) -> int | None:
     if value is None:
         return None
-    if not value.isdigit() or int(value) not in staff_ids:
+    staff_id = whole_number(value)
+    if staff_id is None or staff_id not in staff_ids:
         errors[name] = _("Please choose from the list.")
         return None
-    return int(value)
+    return staff_id
 
 
 def _parse_contact(form, name: str, errors: dict[str, str]) -> Contact | None:
     """Contact details count only with the explicit consent box ticked, and vice versa."""
     person = clean_text(_single(form, f"{name}-name", errors) or "", f"{name}-name", errors)
+    if person and len(person) > MAX_NAME_LENGTH:  # PostgreSQL refuses longer: a server error
+        errors[f"{name}-name"] = _(
+            "Please keep it under %(limit)d characters.", limit=MAX_NAME_LENGTH
+        )
     email = (_single(form, f"{name}-email", errors) or "").strip() or None
     phone = (_single(form, f"{name}-phone", errors) or "").strip() or None
     consent = _single(form, f"{name}-consent", errors) == "yes"

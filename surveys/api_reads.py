@@ -66,11 +66,11 @@ def _instant(value: str | None, name: str, errors: dict[str, str]) -> datetime |
         return None
     try:
         stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if stamp.tzinfo is not None:  # year 1 or 9999 moved past the calendar: OverflowError
+            stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError):
         errors[name] = _("This must be an ISO 8601 date or date and time.")
         return None
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
     return stamp
 
 

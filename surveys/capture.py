@@ -39,6 +39,7 @@ from surveys.models import (
     SurveyAssignment,
     utcnow,
 )
+from surveys.numbers import whole_number
 from surveys.versions import version_answered
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ def _validate_tap(survey: Survey, source: Source, tap: Tap) -> tuple[str, int, s
         response_uuid = ""
     if tap.question_id != str(question.id):
         errors["question"] = _("This question is not part of the survey.")
-    rating = int(tap.rating) if tap.rating and tap.rating.isdigit() else None
+    rating = whole_number(tap.rating)
     if rating is None or rating not in question.rating_range:
         errors["rating"] = _("Please choose one of the faces.")
     if tap.language not in location.languages:
@@ -189,8 +190,11 @@ def _parse_client_time(value: str | None, errors: dict[str, str], earliest: date
     except ValueError:
         errors["captured_at"] = _("The time of the answer is not readable.")
         return now
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+    try:
+        if stamp.tzinfo is not None:
+            stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:  # year 1 or 9999 moved past the calendar's end: a broken clock
+        return now
     if not earliest <= stamp <= now + CLOCK_TOLERANCE_FUTURE:
         return now
     return stamp

@@ -20,6 +20,7 @@ from surveys.coupons import DEFAULT_VALID_DAYS, MAX_VALID_DAYS, issue_coupon
 from surveys.db import db
 from surveys.errors import CaseChanged, NotAllowed, NotVisible, SubmissionInvalid
 from surveys.models import ALLOWED_FROM, Alert, Location, Outcome, Remedy, Role, User
+from surveys.numbers import whole_number
 
 MAX_AMOUNT_CENTS = 100_000_000
 
@@ -123,7 +124,8 @@ def _acknowledge(alert: Alert, user: User, form: Mapping[str, str]) -> str:
 def _assign(alert: Alert, user: User, form: Mapping[str, str]) -> str:
     """Hand the case to a colleague chosen in the form."""
     chosen = form.get("assignee", "")
-    assignee = db.session.get(User, int(chosen)) if chosen.isdigit() else None
+    chosen_id = whole_number(chosen)
+    assignee = db.session.get(User, chosen_id) if chosen_id is not None else None
     if assignee is None or assignee not in colleagues_for(alert):
         raise SubmissionInvalid({"assignee": _("Please choose a colleague from the list.")})
     alert.assign(assignee, by=user)
@@ -140,7 +142,8 @@ def _resolve(alert: Alert, user: User, form: Mapping[str, str]) -> str:
         errors["remedy"] = _("Please choose what was done.")
     amount = parse_amount(form.get("amount", ""), "amount", errors)
     days_text = (form.get("valid_days") or str(DEFAULT_VALID_DAYS)).strip()
-    if not days_text.isdigit() or not 1 <= int(days_text) <= MAX_VALID_DAYS:
+    days = whole_number(days_text)
+    if days is None or not 1 <= days <= MAX_VALID_DAYS:
         errors["valid_days"] = _("Please give between 1 and %(days)d days.", days=MAX_VALID_DAYS)
     _raise_if(errors)
     alert.resolve(by=user, remedy=remedy, note=note, amount_cents=amount)

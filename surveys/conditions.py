@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from surveys import rules
 from surveys.models import RATING_RANGES, Question, QuestionKind, ShownWhen, Survey
+from surveys.numbers import whole_number
 
 RATING_OPERATORS = {
     "<=": operator.le,
@@ -73,9 +74,8 @@ def answer_value(question: Question, values: Sequence[str]) -> AnswerValue | Non
     """What a condition sees of the raw values posted for a question, if anything."""
     if question.kind in RATING_RANGES:
         number = values[0] if len(values) == 1 else ""
-        if number.isdigit() and int(number) in RATING_RANGES[question.kind]:
-            return int(number)
-        return None
+        rating = whole_number(number)
+        return rating if rating in RATING_RANGES[question.kind] else None
     if question.kind in CHOICE_KINDS:
         return frozenset(v for v in values if v)
     return None

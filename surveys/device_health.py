@@ -51,7 +51,7 @@ def _whole_number(value: str | None, field: str, low: int, high: int, errors) ->
         return None
     text = value.strip()
     digits = text.removeprefix("-")
-    if not digits.isdigit() or not low <= int(text) <= high:
+    if not (digits.isascii() and digits.isdigit()) or not low <= int(text) <= high:
         errors[field] = _("This value is not a number we expect.")
         return None
     return int(text)

@@ -27,6 +27,7 @@ from surveys.models import (
     User,
     utcnow,
 )
+from surveys.numbers import whole_number
 
 INBOX_SIZE = 50
 ANNOUNCE_AT_MOST = 10
@@ -53,7 +54,7 @@ def parse_filter(user: User, args: Mapping[str, str]) -> InboxFilter:
     """The filter from request arguments; another location's id is NotVisible."""
     location_text = (args.get("location") or "").strip()
     status_text = (args.get("status") or "").strip()
-    if location_text and not location_text.isdigit():
+    if location_text and whole_number(location_text) is None:
         raise SubmissionInvalid({"location": _("Please choose a location from the list.")})
     if status_text and status_text not in AlertStatus.__members__.values():
         raise SubmissionInvalid({"status": _("Please choose a status from the list.")})
@@ -135,7 +136,9 @@ class FeedCursor:
     def parse(cls, token: str | None) -> "FeedCursor | None":
         """A cursor from its token, or None when it is malformed."""
         parts = (token or "").split(".")
-        if len(parts) != 3 or not all(part.isdigit() and len(part) < 19 for part in parts):
+        if len(parts) != 3 or not all(
+            part.isascii() and part.isdigit() and len(part) < 19 for part in parts
+        ):
             return None
         return cls(*(int(part) for part in parts))
 

@@ -10,6 +10,7 @@ from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.languages import SUPPORTED_LANGUAGES
 from surveys.models import Channel, Location, Survey, SurveyAssignment
+from surveys.numbers import whole_number
 
 MAX_NAME_LENGTH = 120
 # The allowed range of each timing setting, in seconds.
@@ -69,8 +70,9 @@ def _clean(form: LocationFields) -> dict:
     settings = {}
     for setting, allowed in TIMING_RANGES.items():
         text = str(getattr(form, setting)).strip()
-        if text.isdigit() and int(text) in allowed:
-            settings[setting] = int(text)
+        number = whole_number(text)
+        if number is not None and number in allowed:
+            settings[setting] = number
         else:
             errors[setting] = _(
                 "Enter whole seconds from %(low)d to %(high)d.", low=allowed[0], high=allowed[-1]

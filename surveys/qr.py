@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from PIL import Image
 
 from surveys.errors import SubmissionInvalid
+from surveys.numbers import whole_number
 
 # M restores up to 15% of the symbol: enough for a creased or smudged thermal receipt.
 ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
@@ -59,8 +60,8 @@ def qr_svg(data: str, size: int | None = None) -> str:
 
 def check_png_size(size) -> int:
     """The PNG width asked for, as an int in range; SubmissionInvalid otherwise."""
-    if isinstance(size, str) and size.isdigit():
-        size = int(size)
+    if isinstance(size, str):
+        size = whole_number(size)
     if not isinstance(size, int) or isinstance(size, bool):
         size = -1
     if not MIN_PNG_SIZE <= size <= MAX_PNG_SIZE:

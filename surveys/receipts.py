@@ -150,7 +150,8 @@ def receipt_errors(location, till, number, issued_at, staff_id) -> dict[str, str
         limit = FIELD_LIMITS["receipt_number"]
         errors["receipt_number"] = _("The receipt number must be from 0 to %(max)d.", max=limit)
     now = utcnow()
-    too_old = issued_at + timedelta(days=location.receipt_valid_days) < now
+    # Counted back from now: a receipt dated near year 9999 must not overflow the calendar.
+    too_old = issued_at < now - timedelta(days=location.receipt_valid_days)
     if too_old or issued_at > now + CLOCK_TOLERANCE_FUTURE:
         errors["issued_at"] = _("The receipt's time must be recent and not in the future.")
     if staff_id is not None and staff_id not in _staff_ids(location):

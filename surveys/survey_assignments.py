@@ -8,6 +8,7 @@ from sqlalchemy import select
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import Channel, Location, Survey, SurveyAssignment
+from surveys.numbers import whole_number
 
 Slot = tuple[int, Channel]
 
@@ -17,9 +18,10 @@ def parse_slots(values: Iterable[str]) -> set[Slot]:
     slots: set[Slot] = set()
     for value in values:
         location_id, _sep, channel = value.partition(":")
-        if not location_id.isdigit() or channel not in Channel.__members__.values():
+        number = whole_number(location_id)
+        if number is None or channel not in Channel.__members__.values():
             raise SubmissionInvalid({"slots": _("Please choose from the list.")})
-        slots.add((int(location_id), Channel(channel)))
+        slots.add((number, Channel(channel)))
     return slots
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from surveys.conditions import CHOICE_KINDS, CHOICE_OPERATORS, RATING_OPERATORS
 from surveys.languages import SUPPORTED_LANGUAGES
 from surveys.models import RATING_RANGES, QuestionKind, ShownWhen, new_question_key
+from surveys.numbers import whole_number
 
 MAX_QUESTIONS = 30
 MAX_OPTIONS = 12
@@ -97,7 +98,7 @@ def _first(form: Form, name: str) -> str:
 
 def _number(form: Form, name: str) -> int | None:
     value = _first(form, name)
-    return int(value) if value.isdigit() and len(value) < 4 else None
+    return whole_number(value, 999)
 
 
 def _count(form: Form, name: str, limit: int) -> int:
@@ -149,7 +150,7 @@ def _parse_question(form: Form, prefix: str) -> QuestionDraft:
 def apply_action(draft: SurveyDraft, action: str) -> SurveyDraft:
     """Change the unsaved draft: add, remove or move a question, add or remove an option."""
     verb, _, argument = action.partition(":")
-    numbers = [int(part) for part in argument.split(":") if part.isdigit()]
+    numbers = [n for part in argument.split(":") if (n := whole_number(part)) is not None]
     questions = draft.questions
     if verb == "add" and argument in QuestionKind.__members__.values():
         questions.append(new_question(argument))
@@ -301,9 +302,9 @@ def _check_condition_message(reference: QuestionDraft) -> str:
 def condition_data(condition: ConditionDraft, reference: QuestionDraft) -> dict | None:
     """The condition as stored on the question, or None when it cannot hold for the reference."""
     if reference.is_rating and condition.op in RATING_OPERATORS:
-        value = condition.value
-        if value.isdigit() and int(value) in RATING_RANGES[reference.kind]:
-            return {"question": reference.key, "op": condition.op, "value": int(value)}
+        value = whole_number(condition.value)
+        if value is not None and value in RATING_RANGES[reference.kind]:
+            return {"question": reference.key, "op": condition.op, "value": value}
     if reference.has_options and condition.op in CHOICE_OPERATORS:
         if condition.value in {option.value for option in reference.options}:
             return {"question": reference.key, "op": condition.op, "value": condition.value}

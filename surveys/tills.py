@@ -120,11 +120,12 @@ def _parse_time(value, errors: dict[str, str]) -> datetime | None:
         return None
     try:
         stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (AttributeError, TypeError, ValueError):
+        if stamp.tzinfo is not None:
+            stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+    except (AttributeError, TypeError, ValueError, OverflowError):
+        # OverflowError: year 1 or 9999 moved past the calendar's end by its offset.
         errors["issued_at"] = _("The receipt's time must be an ISO 8601 date and time.")
         return None
-    if stamp.tzinfo is not None:
-        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
     return stamp
 
 

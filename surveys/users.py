@@ -11,6 +11,7 @@ from surveys.audit import Actor
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import Location, Role, User
+from surveys.numbers import whole_number
 from surveys.sessions import end_every_session
 
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -42,7 +43,7 @@ def _clean(fields: AccountFields, user: User | None) -> tuple[str, Role, list[Lo
     role = Role(fields.role) if fields.role in set(Role) else None
     if role is None:
         errors["role"] = _("Choose a role.")
-    ids = {int(value) for value in fields.location_ids if value.isdigit()}
+    ids = {n for value in fields.location_ids if (n := whole_number(value)) is not None}
     locations = list(db.session.scalars(select(Location).where(Location.id.in_(ids))))
     if len(locations) != len(ids) or len(ids) != len(fields.location_ids):
         errors["locations"] = _("Choose locations from the list.")

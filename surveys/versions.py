@@ -20,6 +20,7 @@ from surveys.models import (
     SurveyAssignment,
     utcnow,
 )
+from surveys.numbers import whole_number
 from surveys.survey_form import (
     ConditionDraft,
     OptionDraft,
@@ -79,9 +80,10 @@ def is_draft(survey: Survey) -> bool:
 def version_answered(assigned: Survey, question_id: str) -> Survey:
     """The version whose first question the customer tapped; an older screen still counts."""
     main = assigned.main_question
-    if main is None or not question_id.isdigit() or int(question_id) == main.id:
+    number = whole_number(question_id)
+    if main is None or number is None or number == main.id:
         return assigned
-    question = db.session.get(Question, int(question_id))
+    question = db.session.get(Question, number)
     if question is None or question.survey.family_key != assigned.family_key:
         return assigned
     return question.survey if question.survey.main_question is question else assigned

@@ -13,6 +13,9 @@ from surveys.errors import PeriodInvalid
 PERIOD_KINDS = ("today", "7d", "30d", "custom")
 FIXED_DAYS = {"today": 1, "7d": 7, "30d": 30}
 MAX_DAYS = 731
+# No shop has answers from before it; earlier dates are typos, and near year 1 the period
+# before and the bounds in a zone east of UTC fall off the calendar (an OverflowError).
+EARLIEST = date(2000, 1, 1)
 
 
 def _invalid(field: str, message) -> PeriodInvalid:
@@ -21,11 +24,14 @@ def _invalid(field: str, message) -> PeriodInvalid:
 
 
 def _parse_date(value: str | None, field: str) -> date:
-    """An ISO date (YYYY-MM-DD) from a form field, or PeriodInvalid."""
+    """An ISO date (YYYY-MM-DD) from this century, from a form field, or PeriodInvalid."""
     try:
-        return date.fromisoformat((value or "").strip())
+        day = date.fromisoformat((value or "").strip())
     except ValueError:
-        raise _invalid(field, _l("Please give a date such as 2026-03-29.")) from None
+        day = None
+    if day is None or day < EARLIEST:
+        raise _invalid(field, _l("Please give a date such as 2026-03-29."))
+    return day
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from surveys.notify.addresses import Destination, UnsafeDestination, resolve_destination
 from surveys.notify.outcome import DELIVERED, Outcome, failed
+from surveys.numbers import whole_number
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (the spec's prefix, not a secret)
 USER_AGENT = "Counterpulse-Webhooks/1"
@@ -80,7 +81,8 @@ def outcome_for_status(status: int, retry_after: str | None, excerpt: str) -> Ou
     error = f"HTTP {status}: {excerpt.strip()[:200]}"
     if status == 410:
         return failed(error, permanent=True, endpoint_gone=True)
-    delay = float(retry_after) if retry_after and retry_after.strip().isdigit() else None
+    seconds = whole_number((retry_after or "").strip())
+    delay = float(seconds) if seconds is not None else None
     return failed(error, retry_after=delay)
 
 

@@ -73,10 +73,15 @@ BAD_FIELDS = [
     ({"till": 1, "receipt_number": 1, "issued_at": "yesterday"}, "issued_at"),
     ({"till": 1, "receipt_number": 1, "issued_at": 12}, "issued_at"),
     ({"till": 1, "receipt_number": 1, "issued_at": "2001-01-01T00:00:00Z"}, "issued_at"),
+    # Found by tests/fuzz: these overflowed the calendar, a 500.
+    ({"till": 1, "receipt_number": 1, "issued_at": "0001-01-01T00:00:00+05:00"}, "issued_at"),
+    ({"till": 1, "receipt_number": 1, "issued_at": "9999-12-31T23:59:59"}, "issued_at"),
+    ({"till": 1, "receipt_number": 1, "issued_at": "9999-12-31T23:59:59-05:00"}, "issued_at"),
     ({"till": 1, "receipt_number": 1, "qr": "gif"}, "qr"),
     ({"till": 1, "receipt_number": 1, "qr_size": 5000}, "qr_size"),
     ({"till": 1, "receipt_number": 1, "qr_size": 10}, "qr_size"),
     ({"till": 1, "receipt_number": 1, "qr_size": "big"}, "qr_size"),
+    ({"till": 1, "receipt_number": 1, "qr_size": "²"}, "qr_size"),  # was a server error
     ({"till": 1, "receipt_number": 1, "name": "Ani"}, "body"),
 ]
 

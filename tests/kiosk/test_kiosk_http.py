@@ -255,6 +255,11 @@ def test_unreadable_bodies_are_refused(app, kiosk, body, content_type, status):
         ({"question": "12345"}, "This question is not part of the survey."),
         ({"response_id": "1; DROP TABLE response"}, "This answer has no valid id"),
         ({"language": "xx"}, "This language is not offered here."),
+        # Found by tests/fuzz: "²" passes str.isdigit() but not int(); a 40-digit id
+        # overflowed SQLite's integers. Both were server errors.
+        ({"rating": "²"}, "Please choose one of the faces."),
+        ({"question": "9" * 40}, "This question is not part of the survey."),
+        ({"question": "²"}, "This question is not part of the survey."),
     ],
 )
 def test_bad_taps_get_a_clear_422(app, kiosk, demo, changes, message):
@@ -275,6 +280,29 @@ def test_contact_without_consent_keeps_no_details_and_says_why(app, kiosk, demo)
     assert rows(app, Customer) == 0
 
 
+@pytest.mark.parametrize("value", ["²", "9" * 40])
+def test_numbers_that_are_not_plain_digits_in_a_follow_up_are_a_422(app, kiosk, demo, value):
+    form = tap_form(demo, 1)
+    kiosk.post("/kiosk/responses", data=form)
+    q = demo.question_ids
+    fields = {f"q{q['served_by']}": value}  # found by tests/fuzz: was a server error
+    response = kiosk.post(f"/kiosk/responses/{form['response_id']}/follow-up", data=fields)
+    assert response.status_code == 422
+    assert "Please choose from the list." in response.get_data(as_text=True)
+
+
+def test_a_name_longer_than_its_column_is_a_422(app, kiosk, demo):
+    form = tap_form(demo, 1)
+    kiosk.post("/kiosk/responses", data=form)
+    contact = f"q{demo.question_ids['contact']}"
+    fields = {f"{contact}-name": "A" * 121, f"{contact}-email": "ani@example.com"}
+    fields[f"{contact}-consent"] = "yes"  # PostgreSQL refused the name: a server error
+    response = kiosk.post(f"/kiosk/responses/{form['response_id']}/follow-up", data=fields)
+    assert response.status_code == 422
+    assert "Please keep it under 120 characters." in response.get_data(as_text=True)
+    assert rows(app, Customer) == 0
+
+
 def test_follow_up_for_an_unknown_response_is_404(kiosk):
     response = kiosk.post(f"/kiosk/responses/{uuid.uuid4()}/follow-up", data={})
     assert response.status_code == 404
@@ -286,3 +314,9 @@ def test_errors_speak_the_customers_language(app, kiosk, demo):
     assert response.status_code == 422
     assert "Please choose one of the faces." not in response.get_data(as_text=True)
     assert '<html lang="hy"' in response.get_data(as_text=True)
+
+
+def test_an_id_too_big_for_the_database_is_a_404(kiosk):
+    # Found by tests/fuzz: any <int:...> address with a 20-digit id was a server error.
+    assert kiosk.get(f"/kiosk/brand/{10**20}.css").status_code == 404
+    assert kiosk.get(f"/kiosk/brand/{2**31}/logo.png").status_code == 404

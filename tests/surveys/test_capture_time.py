@@ -67,3 +67,9 @@ def test_a_broken_clock_gives_way_to_the_servers(device, demo, ago):
 def test_a_clock_slightly_ahead_is_believed(device, demo):
     captured_at, received_at = captured(device, demo, -timedelta(minutes=2))
     assert timedelta(minutes=1) < captured_at - received_at <= CLOCK_TOLERANCE_FUTURE
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+def test_a_time_beyond_the_calendar_in_utc_gives_way_to_the_servers(device, demo, moment):
+    response = record_tap(device, tap_at(demo, moment))  # found by tests/fuzz: was a 500
+    assert abs(response.captured_at - response.received_at) < timedelta(seconds=1)

@@ -40,6 +40,9 @@ def test_previous_period_has_the_same_length_just_before():
         ("custom", "2026-03-10", "2026-03-09", "last"),
         ("custom", "2024-03-27", "2026-03-28", "last"),
         ("custom", "2026-03-29", "2026-03-30", "last"),
+        # Found by fuzzing: the period before year 1 fell off the calendar (a 500).
+        ("custom", "0001-01-01", "0001-01-01", "first"),
+        ("custom", "1999-12-31", "2000-01-01", "first"),
     ],
 )
 def test_bad_periods_are_refused_with_a_message(app_context, kind, first, last, field):
