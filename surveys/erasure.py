@@ -18,6 +18,7 @@ from surveys.audit import record_audit, redacting_audit_details
 from surveys.customers import phone_digits
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
+from surveys.metrics.rollups import recounting
 from surveys.models import AlertEvent, AuditEvent, Customer, Response
 from surveys.privacy import (
     Counts,
@@ -77,8 +78,9 @@ def erase_person(subject: Subject) -> Counts:
     counts = Counts()
     responses = list(db.session.scalars(contact_statement().where(subject.customer_condition())))
     for response in responses:
-        counts.words += _drop_words(response)
-        forget_contact(response, counts, wipe_notes=True)
+        with recounting(response):  # the dashboard's latest comments lose the words too
+            counts.words += _drop_words(response)
+            forget_contact(response, counts, wipe_notes=True)
     patterns = term_patterns(subject.email, subject.phone, None)
     _redact_other_mentions(subject, patterns, counts)
     _redact_audit_details(subject, patterns, counts)
