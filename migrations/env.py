@@ -89,6 +89,24 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        migration = context.get_context()
+        at_head = set(migration.get_current_heads()) == set(context.get_head_revisions())
+        connection.commit()
+
+    if at_head:
+        fill_rollups()
+
+
+def fill_rollups():
+    """At the head revision the models match the tables: fill rollups an upgrade left empty."""
+    from surveys.metrics.backfill import fill_empty_rollups
+
+    try:
+        written = fill_empty_rollups()
+    finally:
+        target_db.session.close()  # give the connection back, so nothing holds the file
+    if written is not None:
+        logger.info("Dashboard rollups filled from the stored answers: %d rows.", written)
 
 
 if context.is_offline_mode():
