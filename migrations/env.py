@@ -1,6 +1,7 @@
 import logging
 from logging.config import fileConfig
 
+import click
 from alembic import context
 from flask import current_app
 
@@ -94,19 +95,19 @@ def run_migrations_online():
         connection.commit()
 
     if at_head:
-        fill_rollups()
+        fill_empty_rollups()
 
 
-def fill_rollups():
+def fill_empty_rollups():
     """At the head revision the models match the tables: fill rollups an upgrade left empty."""
-    from surveys.metrics.backfill import fill_empty_rollups
+    from surveys.metrics.backfill import fill_rollups, rollups_need_filling
 
     try:
-        written = fill_empty_rollups()
+        if rollups_need_filling():
+            click.echo("Filling the dashboard rollups from the answers already stored...", err=True)
+            click.echo(f"Dashboard rollups filled: {fill_rollups()} rows written.", err=True)
     finally:
         target_db.session.close()  # give the connection back, so nothing holds the file
-    if written is not None:
-        logger.info("Dashboard rollups filled from the stored answers: %d rows.", written)
 
 
 if context.is_offline_mode():
