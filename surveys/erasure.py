@@ -2,7 +2,8 @@
 
 Their contact rows go, the words of their responses go, the notes of their cases go, and
 e-mails to them are emptied (unsent ones cancelled). Ratings, topics and times stay, so
-every count and chart stays right; the responses are simply no longer anyone's.
+every count and chart stays right; the responses are simply no longer anyone's, and the
+dashboard's latest comments no longer list them (in the same transaction).
 """
 
 import hashlib

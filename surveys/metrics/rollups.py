@@ -2,8 +2,8 @@
 
 A response's contribution (its Facts) goes into the rollups when it is first stored; when
 a follow-up changes it (topics, staff, words, negative, no longer a walk-away), or an
-erasure or a retention purge changes it (surveys/privacy.py, recounting()), the
-difference between its facts before and after is applied. Cases are copied by a flush
+erase or a retention purge does (surveys/erasure.py, surveys/retention.py: recounting()),
+the difference between its facts before and after is applied. Cases are copied by a flush
 hook in surveys/models/metrics.py, whatever code changes them.
 """
 
