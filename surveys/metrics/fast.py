@@ -16,6 +16,7 @@ from surveys.models import (
     MetricAlert,
     MetricComment,
     MetricHour,
+    MetricStaff,
     MetricTopic,
     Outcome,
     Question,
@@ -45,15 +46,21 @@ def _in(model, locations: list[Location], period: Period):
 
 
 def rollup_tallies(locations: list[Location], period: Period) -> Tallies:
-    """Sums by location, local weekday, hour and staff; and by topic."""
+    """Sums by location, local weekday and hour; by staff member; and by topic."""
     tallies = Tallies()
-    keys = (MetricHour.location_id, MetricHour.weekday, MetricHour.hour, MetricHour.staff_key)
-    for location_id, weekday, hour, staff_key, *values in db.session.execute(
+    keys = (MetricHour.location_id, MetricHour.weekday, MetricHour.hour)
+    for location_id, weekday, hour, *values in db.session.execute(
         select(*keys, *_sums(MetricHour)).where(_in(MetricHour, locations, period)).group_by(*keys)
     ):
+        tallies.cells[(location_id, weekday, hour)] = _tally(values)
+    for staff_id, *values in db.session.execute(
+        select(MetricStaff.staff_id, *_sums(MetricStaff))
+        .where(_in(MetricStaff, locations, period))
+        .group_by(MetricStaff.staff_id)
+    ):
         tally = _tally(values)
-        if not tally.is_zero():  # a row a follow-up moved to another staff member
-            tallies.cells[(location_id, weekday, hour, staff_key or None)] = tally
+        if not tally.is_zero():  # a follow-up moved the response to another staff member
+            tallies.staff[staff_id] = tally
     keys = (MetricTopic.location_id, MetricTopic.question_id, MetricTopic.choice)
     for location_id, question_id, choice, *values in db.session.execute(
         select(*keys, *_sums(MetricTopic))
