@@ -80,28 +80,35 @@ def rollup_total(locations: list[Location], period: Period) -> Tally:
 def rollup_recovery(locations: list[Location], period: Period, silent: int) -> Recovery:
     """The cases of the period's responses: counts by outcome; medians found in order."""
     where = _in(MetricAlert, locations, period)
-    outcomes = {}
-    for outcome, count in db.session.execute(
-        select(MetricAlert.outcome, func.count()).where(where).group_by(MetricAlert.outcome)
+    acknowledge, resolve = MetricAlert.acknowledge_seconds, MetricAlert.resolve_seconds
+    outcomes, acknowledged, resolved = {}, 0, 0
+    for outcome, count, with_acknowledge, with_resolve in db.session.execute(
+        select(MetricAlert.outcome, func.count(), func.count(acknowledge), func.count(resolve))
+        .where(where)
+        .group_by(MetricAlert.outcome)
     ):
         outcomes[Outcome(outcome) if outcome else None] = count
+        acknowledged, resolved = acknowledged + with_acknowledge, resolved + with_resolve
     return recovery_of(
         sum(outcomes.values()),
-        _median(MetricAlert.acknowledge_seconds, where),
-        _median(MetricAlert.resolve_seconds, where),
+        _median(acknowledge, where, acknowledged),
+        _median(resolve, where, resolved),
         outcomes,
         silent,
     )
 
 
-def _median(column, where) -> float | None:
-    """The median of a column over some rows: the middle one or two, as statistics.median."""
-    present = and_(where, column.is_not(None))
-    count = db.session.scalar(select(func.count()).where(present))
+def _median(column, where, count: int) -> float | None:
+    """The median of a column's `count` non-NULL values over some rows, as statistics.median:
+    the middle one or two, found in order."""
     if not count:
         return None
     middle = db.session.scalars(
-        select(column).where(present).order_by(column).offset((count - 1) // 2).limit(2 - count % 2)
+        select(column)
+        .where(where, column.is_not(None))
+        .order_by(column)
+        .offset((count - 1) // 2)
+        .limit(2 - count % 2)
     ).all()
     return middle[0] if count % 2 else (middle[0] + middle[1]) / 2
 
