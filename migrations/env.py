@@ -1,6 +1,7 @@
 import logging
 from logging.config import fileConfig
 
+import click
 from alembic import context
 from flask import current_app
 
@@ -89,6 +90,24 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        migration = context.get_context()
+        at_head = set(migration.get_current_heads()) == set(context.get_head_revisions())
+        connection.commit()
+
+    if at_head:
+        fill_empty_rollups()
+
+
+def fill_empty_rollups():
+    """At the head revision the models match the tables: fill rollups an upgrade left empty."""
+    from surveys.metrics.backfill import fill_rollups, rollups_need_filling
+
+    try:
+        if rollups_need_filling():
+            click.echo("Filling the dashboard rollups from the answers already stored...", err=True)
+            click.echo(f"Dashboard rollups filled: {fill_rollups()} rows written.", err=True)
+    finally:
+        target_db.session.close()  # give the connection back, so nothing holds the file
 
 
 if context.is_offline_mode():

@@ -2,7 +2,8 @@
 
 Their contact rows go, the words of their responses go, the notes of their cases go, and
 e-mails to them are emptied (unsent ones cancelled). Ratings, topics and times stay, so
-every count and chart stays right; the responses are simply no longer anyone's.
+every count and chart stays right; the responses are simply no longer anyone's, and the
+dashboard's latest comments no longer list them (in the same transaction).
 """
 
 import hashlib
@@ -18,6 +19,7 @@ from surveys.audit import record_audit, redacting_audit_details
 from surveys.customers import phone_digits
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
+from surveys.metrics.rollups import recounting
 from surveys.models import AlertEvent, AuditEvent, Customer, Response
 from surveys.privacy import (
     Counts,
@@ -77,8 +79,9 @@ def erase_person(subject: Subject) -> Counts:
     counts = Counts()
     responses = list(db.session.scalars(contact_statement().where(subject.customer_condition())))
     for response in responses:
-        counts.words += _drop_words(response)
-        forget_contact(response, counts, wipe_notes=True)
+        with recounting(response):  # the dashboard's latest comments lose the words too
+            counts.words += _drop_words(response)
+            forget_contact(response, counts, wipe_notes=True)
     patterns = term_patterns(subject.email, subject.phone, None)
     _redact_other_mentions(subject, patterns, counts)
     _redact_audit_details(subject, patterns, counts)

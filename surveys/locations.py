@@ -9,6 +9,7 @@ from surveys.audit import Actor
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.languages import SUPPORTED_LANGUAGES
+from surveys.metrics import rebuild_rollups
 from surveys.models import Channel, Location, Survey, SurveyAssignment
 
 MAX_NAME_LENGTH = 120
@@ -116,9 +117,13 @@ def add_location(form: LocationFields, actor: Actor) -> Location:
 
 
 def update_location(location: Location, form: LocationFields, actor: Actor) -> None:
-    """Change a location's settings."""
+    """Change a location's settings; a new time zone refiles its dashboard numbers."""
+    timezone = location.timezone
     for name, value in _clean(form).items():
         setattr(location, name, value)
+    if location.timezone != timezone:
+        db.session.flush()
+        rebuild_rollups([location.id])  # the rollups keep local days and hours
     actor.record("location.updated", location_id=location.id)
 
 

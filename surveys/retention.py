@@ -18,6 +18,7 @@ from sqlalchemy import and_, exists, or_, select
 
 from surveys.audit import record_audit
 from surveys.db import db
+from surveys.metrics.rollups import recounting
 from surveys.models import Alert, AlertEvent, AlertStatus, Customer, Location, Response, utcnow
 from surveys.privacy import Counts, contact_statement, forget_contact
 
@@ -55,7 +56,8 @@ def purge_expired_contacts(now: datetime | None = None, limit: int = BATCH) -> C
         if left <= 0:
             break
         for response in list(db.session.scalars(expired_contacts(location, now).limit(left))):
-            forget_contact(response, counts)
+            with recounting(response):  # no sum changes today; if a purge ever does
+                forget_contact(response, counts)
     if counts.responses:
         record_audit("privacy.purged", **counts.as_dict())
     return counts

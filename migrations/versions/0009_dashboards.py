@@ -4,8 +4,8 @@ Revision ID: 0009_dashboards
 Revises: session_last_seen
 Create Date: 2026-11-23 15:00:00
 
-After upgrading a database that already holds responses, run
-`flask --app wsgi metrics rebuild` once to fill the rollups.
+The tables start empty: once the upgrade reaches the head revision, migrations/env.py
+fills them from the responses already stored (surveys/metrics/backfill.py).
 """
 from alembic import op
 import sqlalchemy as sa

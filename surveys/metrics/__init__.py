@@ -10,7 +10,9 @@ answers to NPS questions. Recovery counts the alerts raised for the period's res
 
 The numbers are read from rollups kept in the transaction that stores each answer
 (surveys/metrics/rollups.py, surveys/models/metrics.py); anything that writes responses
-behind surveys/capture.py's back (bulk loaders, imports) calls rebuild_rollups().
+behind surveys/capture.py's back (bulk loaders, imports) calls rebuild_rollups(), as does a
+location's change of time zone; the erase and the retention purge recount what they change;
+`db upgrade` fills rollups it finds empty beside stored answers (surveys/metrics/backfill.py).
 naive_dashboard() and naive_latest_comments() recompute the same from the raw rows; the
 tests hold the two equal.
 """

@@ -1,14 +1,19 @@
 """Keeping the rollups up to date on write, in the transaction that stores the response.
 
 A response's contribution (its Facts) goes into the rollups when it is first stored; when
-a follow-up changes it (topics, staff, words, negative, no longer a walk-away) the
-difference between its facts before and after is applied. Cases are copied by a flush
+a follow-up changes it (topics, staff, words, negative, no longer a walk-away), or an
+erase or a retention purge does (surveys/erasure.py, surveys/retention.py: recounting()),
+the difference between its facts before and after is applied. Cases are copied by a flush
 hook in surveys/models/metrics.py, whatever code changes them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import delete
 
 from surveys.db import db
 from surveys.metrics.facts import Facts, facts_of
@@ -87,6 +92,16 @@ def count_response(response: Response, before: Facts | None = None) -> None:
                 db.session.execute(upsert(dialect, model, values, add=COUNTERS))
     if after.words and not (before and before.words):
         db.session.execute(upsert(dialect, MetricComment, comment_values(after)))
+    elif before and before.words and not after.words:  # the words were erased
+        db.session.execute(delete(MetricComment).where(MetricComment.response_id == response.id))
+
+
+@contextmanager
+def recounting(response: Response) -> Iterator[None]:
+    """Apply what the block changes in the response to the rollups, in the same transaction."""
+    before = facts_now(response)
+    yield
+    count_response(response, before)
 
 
 COUNTERS = tuple(Tally.names())
