@@ -1,4 +1,4 @@
-"""dashboards: rollups of responses by local hour, topic, case and comment
+"""dashboards: rollups of responses by local hour, staff member, topic, case and comment
 
 Revision ID: 0009_dashboards
 Revises: session_last_seen
@@ -35,11 +35,20 @@ def upgrade():
     sa.Column('location_id', sa.Integer(), nullable=False),
     sa.Column('local_date', sa.Date(), nullable=False),
     sa.Column('hour', sa.SmallInteger(), nullable=False),
-    sa.Column('staff_key', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('weekday', sa.SmallInteger(), nullable=False),
     *_counters(),
     _location('metric_hour'),
-    sa.PrimaryKeyConstraint('location_id', 'local_date', 'hour', 'staff_key', name=op.f('pk_metric_hour')),
+    sa.PrimaryKeyConstraint('location_id', 'local_date', 'hour', name=op.f('pk_metric_hour')),
+    sqlite_with_rowid=False,
+    )
+    op.create_table('metric_staff',
+    sa.Column('location_id', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), autoincrement=False, nullable=False),
+    *_counters(),
+    _location('metric_staff'),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff.id'], name=op.f('fk_metric_staff_staff_id_staff')),
+    sa.PrimaryKeyConstraint('location_id', 'local_date', 'staff_id', name=op.f('pk_metric_staff')),
     sqlite_with_rowid=False,
     )
     op.create_table('metric_topic',
@@ -86,4 +95,5 @@ def downgrade():
     op.drop_index('ix_metric_alert_alert_id', table_name='metric_alert')
     op.drop_table('metric_alert')
     op.drop_table('metric_topic')
+    op.drop_table('metric_staff')
     op.drop_table('metric_hour')

@@ -47,7 +47,7 @@ def build_dashboard(source: Source, locations: list[Location], period: Period, l
 def heat_map(tallies: Tallies) -> list[HeatCell]:
     """All 7 × 24 local weekday-hour cells, Monday 0:00 first."""
     cells = defaultdict(Tally)
-    for (_location, weekday, hour, _staff), tally in tallies.cells.items():
+    for (_location, weekday, hour), tally in tallies.cells.items():
         cells[(weekday, hour)].add(tally)
     return [
         HeatCell(
@@ -61,7 +61,7 @@ def heat_map(tallies: Tallies) -> list[HeatCell]:
 def by_location(tallies: Tallies, locations: list[Location]) -> list[GroupRow]:
     """One row per location asked for, those without responses included."""
     sums = defaultdict(Tally)
-    for (location_id, _weekday, _hour, _staff), tally in tallies.cells.items():
+    for (location_id, _weekday, _hour), tally in tallies.cells.items():
         sums[location_id].add(tally)
     ordered = sorted(locations, key=lambda location: (location.name, location.id))
     return [sums[location.id].row(location.id, location.name) for location in ordered]
@@ -69,10 +69,7 @@ def by_location(tallies: Tallies, locations: list[Location]) -> list[GroupRow]:
 
 def by_staff(tallies: Tallies) -> list[GroupRow]:
     """One row per staff member named in the period, with how often they were praised."""
-    sums = defaultdict(Tally)
-    for (_location, _weekday, _hour, staff_id), tally in tallies.cells.items():
-        if staff_id is not None:
-            sums[staff_id].add(tally)
+    sums = tallies.staff
     names = dict(db.session.execute(select(Staff.id, Staff.name).where(Staff.id.in_(sums))).all())
     rows = [sums[sid].row(sid, names.get(sid, ""), praise=True) for sid in sums]
     return sorted(rows, key=lambda row: (row.label, row.key))

@@ -16,6 +16,7 @@ from surveys.models import (
     MetricAlert,
     MetricComment,
     MetricHour,
+    MetricStaff,
     MetricTopic,
     Outcome,
     Question,
@@ -45,15 +46,21 @@ def _in(model, locations: list[Location], period: Period):
 
 
 def rollup_tallies(locations: list[Location], period: Period) -> Tallies:
-    """Sums by location, local weekday, hour and staff; and by topic."""
+    """Sums by location, local weekday and hour; by staff member; and by topic."""
     tallies = Tallies()
-    keys = (MetricHour.location_id, MetricHour.weekday, MetricHour.hour, MetricHour.staff_key)
-    for location_id, weekday, hour, staff_key, *values in db.session.execute(
+    keys = (MetricHour.location_id, MetricHour.weekday, MetricHour.hour)
+    for location_id, weekday, hour, *values in db.session.execute(
         select(*keys, *_sums(MetricHour)).where(_in(MetricHour, locations, period)).group_by(*keys)
     ):
+        tallies.cells[(location_id, weekday, hour)] = _tally(values)
+    for staff_id, *values in db.session.execute(
+        select(MetricStaff.staff_id, *_sums(MetricStaff))
+        .where(_in(MetricStaff, locations, period))
+        .group_by(MetricStaff.staff_id)
+    ):
         tally = _tally(values)
-        if not tally.is_zero():  # a row a follow-up moved to another staff member
-            tallies.cells[(location_id, weekday, hour, staff_key or None)] = tally
+        if not tally.is_zero():  # a follow-up moved the response to another staff member
+            tallies.staff[staff_id] = tally
     keys = (MetricTopic.location_id, MetricTopic.question_id, MetricTopic.choice)
     for location_id, question_id, choice, *values in db.session.execute(
         select(*keys, *_sums(MetricTopic))
@@ -73,28 +80,35 @@ def rollup_total(locations: list[Location], period: Period) -> Tally:
 def rollup_recovery(locations: list[Location], period: Period, silent: int) -> Recovery:
     """The cases of the period's responses: counts by outcome; medians found in order."""
     where = _in(MetricAlert, locations, period)
-    outcomes = {}
-    for outcome, count in db.session.execute(
-        select(MetricAlert.outcome, func.count()).where(where).group_by(MetricAlert.outcome)
+    acknowledge, resolve = MetricAlert.acknowledge_seconds, MetricAlert.resolve_seconds
+    outcomes, acknowledged, resolved = {}, 0, 0
+    for outcome, count, with_acknowledge, with_resolve in db.session.execute(
+        select(MetricAlert.outcome, func.count(), func.count(acknowledge), func.count(resolve))
+        .where(where)
+        .group_by(MetricAlert.outcome)
     ):
         outcomes[Outcome(outcome) if outcome else None] = count
+        acknowledged, resolved = acknowledged + with_acknowledge, resolved + with_resolve
     return recovery_of(
         sum(outcomes.values()),
-        _median(MetricAlert.acknowledge_seconds, where),
-        _median(MetricAlert.resolve_seconds, where),
+        _median(acknowledge, where, acknowledged),
+        _median(resolve, where, resolved),
         outcomes,
         silent,
     )
 
 
-def _median(column, where) -> float | None:
-    """The median of a column over some rows: the middle one or two, as statistics.median."""
-    present = and_(where, column.is_not(None))
-    count = db.session.scalar(select(func.count()).where(present))
+def _median(column, where, count: int) -> float | None:
+    """The median of a column's `count` non-NULL values over some rows, as statistics.median:
+    the middle one or two, found in order."""
     if not count:
         return None
     middle = db.session.scalars(
-        select(column).where(present).order_by(column).offset((count - 1) // 2).limit(2 - count % 2)
+        select(column)
+        .where(where, column.is_not(None))
+        .order_by(column)
+        .offset((count - 1) // 2)
+        .limit(2 - count % 2)
     ).all()
     return middle[0] if count % 2 else (middle[0] + middle[1]) / 2
 

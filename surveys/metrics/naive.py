@@ -13,15 +13,16 @@ from surveys.metrics.period import Period
 from surveys.metrics.tally import Tally
 from surveys.models import Alert, Location, Response
 
-CellKey = tuple[int, int, int, int | None]  # location id, local weekday, local hour, staff id
+CellKey = tuple[int, int, int]  # location id, local weekday, local hour
 TopicKey = tuple[int, int, str]  # location id, question id, option value
 
 
 @dataclass
 class Tallies:
-    """A period's sums by heat-map cell and staff member, and by topic."""
+    """A period's sums by heat-map cell, by staff member named, and by topic."""
 
     cells: dict[CellKey, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    staff: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
     topics: dict[TopicKey, Tally] = field(default_factory=lambda: defaultdict(Tally))
 
 
@@ -48,8 +49,9 @@ def naive_tallies(locations: list[Location], period: Period) -> Tallies:
         tally = facts.tally()
         if tally.is_zero():
             continue
-        cell = (facts.location_id, facts.local.weekday(), facts.local.hour, facts.staff_id)
-        tallies.cells[cell].add(tally)
+        tallies.cells[(facts.location_id, facts.local.weekday(), facts.local.hour)].add(tally)
+        if facts.staff_id is not None:
+            tallies.staff[facts.staff_id].add(tally)
         for question_id, value in facts.topic_values():
             tallies.topics[(facts.location_id, question_id, value)].add(tally)
     return tallies

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from sqlalchemy import delete, insert, select
 
 from surveys.db import db
 from surveys.metrics.facts import load_facts, to_local
-from surveys.metrics.rollups import comment_values, contributions, hour_values, topic_values
-from surveys.metrics.tally import Tally
+from surveys.metrics.rollups import TALLIED, add_up, comment_values, contributions, row_values
 from surveys.models import (
     Alert,
     Location,
     MetricAlert,
     MetricComment,
     MetricHour,
+    MetricStaff,
     MetricTopic,
     Response,
 )
 from surveys.models.metrics import case_values
 
 CHUNK = 20_000
-ROLLUPS = (MetricHour, MetricTopic, MetricAlert, MetricComment)
+ROLLUPS = (MetricHour, MetricStaff, MetricTopic, MetricAlert, MetricComment)
 
 
 def rebuild(location_ids: list[int] | None = None) -> int:
@@ -47,7 +45,7 @@ def _bulk(model, rows: list[dict]) -> int:
 
 def _rebuild_responses(location: Location) -> int:
     """Sum the location's responses, a chunk of ids at a time."""
-    hours, topics, comments = defaultdict(Tally), defaultdict(Tally), []
+    sums, comments = {}, []
     last_id = 0
     while True:
         ids = db.session.scalars(
@@ -60,19 +58,15 @@ def _rebuild_responses(location: Location) -> int:
             break
         where = (Response.location_id == location.id) & Response.id.between(ids[0], ids[-1])
         for facts in load_facts(where, {location.id: location.timezone}):
-            new_hours, new_topics = contributions(facts)
-            for key, tally in new_hours.items():
-                hours[key].add(tally)
-            for key, tally in new_topics.items():
-                topics[key].add(tally)
+            add_up(sums, contributions(facts))
             if facts.words:
                 comments.append(comment_values(facts))
         last_id = ids[-1]
-    return (
-        _bulk(MetricHour, [hour_values(key, tally) for key, tally in hours.items()])
-        + _bulk(MetricTopic, [topic_values(key, tally) for key, tally in topics.items()])
-        + _bulk(MetricComment, comments)
-    )
+    written = _bulk(MetricComment, comments)
+    for model in TALLIED:
+        keyed = sums.get(model, {})
+        written += _bulk(model, [row_values(model, key, tally) for key, tally in keyed.items()])
+    return written
 
 
 def _rebuild_cases(location: Location) -> int:

@@ -18,33 +18,53 @@ from sqlalchemy import delete
 from surveys.db import db
 from surveys.metrics.facts import Facts, facts_of
 from surveys.metrics.tally import Tally
-from surveys.models import Location, MetricComment, MetricHour, MetricTopic, Response
+from surveys.models import (
+    Location,
+    MetricComment,
+    MetricHour,
+    MetricStaff,
+    MetricTopic,
+    Response,
+)
 from surveys.models.metrics import upsert
 
+# The rollups of sums, in the order a transaction writes them; and each one's key columns.
+TALLIED = (MetricHour, MetricStaff, MetricTopic)
+KEYS = {
+    MetricHour: ("location_id", "local_date", "hour"),
+    MetricStaff: ("location_id", "local_date", "staff_id"),
+    MetricTopic: ("location_id", "local_date", "question_id", "choice"),
+}
 
-def contributions(facts: Facts) -> tuple[dict[tuple, Tally], dict[tuple, Tally]]:
-    """What the response adds to metric_hour and metric_topic, by row key."""
+Rows = dict[type, dict[tuple, Tally]]  # by rollup, by row key
+
+
+def contributions(facts: Facts) -> Rows:
+    """What the response adds to metric_hour, metric_staff and metric_topic, by row key."""
     tally = facts.tally()
     if tally.is_zero():
-        return {}, {}
-    day, hour = facts.local.date(), facts.local.hour
-    hours = {(facts.location_id, day, hour, facts.staff_id or 0): tally}
-    topics = {(facts.location_id, day, q, choice): tally for q, choice in facts.topic_values()}
-    return hours, topics
+        return {}
+    day, where = facts.local.date(), facts.location_id
+    staff = {} if facts.staff_id is None else {(where, day, facts.staff_id): tally}
+    return {
+        MetricHour: {(where, day, facts.local.hour): tally},
+        MetricStaff: staff,
+        MetricTopic: {(where, day, q, choice): tally for q, choice in facts.topic_values()},
+    }
 
 
-def _difference(before: Facts | None, after: Facts) -> tuple[dict, dict]:
-    """After minus before, by metric_hour and metric_topic key."""
-    hours, topics = defaultdict(Tally), defaultdict(Tally)
-    for sign, facts in ((-1, before), (1, after)):
-        if facts is None:
-            continue
-        new_hours, new_topics = contributions(facts)
-        for key, tally in new_hours.items():
-            hours[key].add(tally, sign)
-        for key, tally in new_topics.items():
-            topics[key].add(tally, sign)
-    return hours, topics
+def add_up(sums: Rows, rows: Rows, sign: int = 1) -> Rows:
+    """Add (or with sign -1, take away) one response's rows to running sums; returns sums."""
+    for model, keyed in rows.items():
+        for key, tally in keyed.items():
+            sums.setdefault(model, defaultdict(Tally))[key].add(tally, sign)
+    return sums
+
+
+def _difference(before: Facts | None, after: Facts) -> Rows:
+    """After minus before, by rollup and row key."""
+    sums = add_up({}, contributions(after))
+    return add_up(sums, contributions(before), -1) if before is not None else sums
 
 
 def _timezone(response: Response) -> str:
@@ -61,19 +81,15 @@ def count_response(response: Response, before: Facts | None = None) -> None:
     """Add a new response to the rollups, or apply what changed since `before`."""
     db.session.flush()
     after = facts_now(response)
-    hours, topics = _difference(before, after)
+    sums = _difference(before, after)
     dialect = db.session.get_bind().dialect.name
     # Rows in key order, so two transactions never wait on each other's rows crosswise.
-    for key in sorted(hours):
-        if not hours[key].is_zero():
-            db.session.execute(
-                upsert(dialect, MetricHour, hour_values(key, hours[key]), add=COUNTERS)
-            )
-    for key in sorted(topics):
-        if not topics[key].is_zero():
-            db.session.execute(
-                upsert(dialect, MetricTopic, topic_values(key, topics[key]), add=COUNTERS)
-            )
+    for model in TALLIED:
+        keyed = sums.get(model, {})
+        for key in sorted(keyed):
+            if not keyed[key].is_zero():
+                values = row_values(model, key, keyed[key])
+                db.session.execute(upsert(dialect, model, values, add=COUNTERS))
     if after.words and not (before and before.words):
         db.session.execute(upsert(dialect, MetricComment, comment_values(after)))
     elif before and before.words and not after.words:  # the words were erased
@@ -91,29 +107,12 @@ def recounting(response: Response) -> Iterator[None]:
 COUNTERS = tuple(Tally.names())
 
 
-def hour_values(key: tuple, tally: Tally) -> dict:
-    """A metric_hour row."""
-    location_id, day, hour, staff_key = key
-    return {
-        "location_id": location_id,
-        "local_date": day,
-        "hour": hour,
-        "staff_key": staff_key,
-        "weekday": day.weekday(),
-        **dict(zip(COUNTERS, tally.values(), strict=True)),
-    }
-
-
-def topic_values(key: tuple, tally: Tally) -> dict:
-    """A metric_topic row."""
-    location_id, day, question_id, choice = key
-    return {
-        "location_id": location_id,
-        "local_date": day,
-        "question_id": question_id,
-        "choice": choice,
-        **dict(zip(COUNTERS, tally.values(), strict=True)),
-    }
+def row_values(model, key: tuple, tally: Tally) -> dict:
+    """A metric_hour, metric_staff or metric_topic row."""
+    values = dict(zip(KEYS[model], key, strict=True))
+    if model is MetricHour:
+        values["weekday"] = values["local_date"].weekday()
+    return values | dict(zip(COUNTERS, tally.values(), strict=True))
 
 
 def comment_values(facts: Facts) -> dict:

@@ -14,7 +14,13 @@ from surveys.models.common import utcnow
 from surveys.models.coupons import Coupon
 from surveys.models.digests import DigestFrequency, DigestSent
 from surveys.models.locations import Device, Location, Staff, new_signing_secret
-from surveys.models.metrics import MetricAlert, MetricComment, MetricHour, MetricTopic
+from surveys.models.metrics import (
+    MetricAlert,
+    MetricComment,
+    MetricHour,
+    MetricStaff,
+    MetricTopic,
+)
 from surveys.models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from surveys.models.presence import InboxPresence
 from surveys.models.responses import Answer, Customer, FollowUp, Response
@@ -57,6 +63,7 @@ __all__ = [
     "MetricAlert",
     "MetricComment",
     "MetricHour",
+    "MetricStaff",
     "MetricTopic",
     "Outcome",
     "OutboxMessage",

@@ -40,15 +40,29 @@ class Counters:
 
 
 class MetricHour(Counters, db.Model):
-    """Sums by location, local day, local hour and staff member (0: nobody named)."""
+    """Sums by location, local day and local hour: the heat map, totals and locations."""
 
     __table_args__ = CLUSTERED
 
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
     local_date: Mapped[date] = mapped_column(primary_key=True)
     hour: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    staff_key: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     weekday: Mapped[int] = mapped_column(SmallInteger)  # 0 = Monday, of local_date
+
+
+class MetricStaff(Counters, db.Model):
+    """Sums by location, local day and the staff member a response names (named ones only).
+
+    Apart from metric_hour, so a year of heat map reads one row per local hour, not one
+    per hour and staff member."""
+
+    __table_args__ = CLUSTERED
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
+    local_date: Mapped[date] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id"), primary_key=True, autoincrement=False
+    )
 
 
 class MetricTopic(Counters, db.Model):
