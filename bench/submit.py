@@ -297,6 +297,7 @@ def run_side(side: str, args: argparse.Namespace, workdir: Path, deadline: float
         if side == "counterpulse":
             cookie, question = pair_device(port, code, args.timeout)
         total = args.warmup + args.requests
+        before = count_rows(database_url)  # the demo's sample cases are there already
         first_tap = datetime.now(UTC) - (total + 1) * TAP_SPACING
         bodies = [tap_body(i, question, first_tap) for i in range(total)]
         warmup = run_load(
@@ -308,7 +309,8 @@ def run_side(side: str, args: argparse.Namespace, workdir: Path, deadline: float
         result["failures"] += warmup["failures"]
         stop_server(server)
         server = None
-        result["rows"] = count_rows(database_url)
+        after = count_rows(database_url)
+        result["rows"] = (after[0] - before[0], after[1] - before[1])
         result["expected_rows"] = total
         return result
     finally:
