@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime
 from flask_babel import gettext as _
 
 from surveys.errors import OtherLocation, SubmissionInvalid
-from surveys.exports import today_for
 from surveys.languages import SUPPORTED_LANGUAGES
 from surveys.metrics import Period, dashboard
+from surveys.metrics.period import latest_local_date
 from surveys.models import ApiKey
 from surveys.response_rows import TimeWindow, rows_statement, stream_rows
 
@@ -104,7 +104,7 @@ def metrics_for_key(api_key: ApiKey, args: Mapping[str, str]) -> dict:
     language = _language(api_key, args.get("language"), errors)
     if errors:
         raise SubmissionInvalid(errors)
-    today = today_for([api_key.location])
+    today = latest_local_date([api_key.location.timezone])
     period = Period.parse(args.get("period") or "7d", args.get("first"), args.get("last"), today)
     return _plain(dataclasses.asdict(dashboard([api_key.location_id], period, language)))
 

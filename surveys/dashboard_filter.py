@@ -7,14 +7,15 @@ surveys/metrics.py are only ever asked for locations the user may see.
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
 from surveys.access import visible_locations
 from surveys.db import db
 from surveys.errors import NotVisible, SubmissionInvalid
+from surveys.metrics.period import latest_local_date
 from surveys.models import Location, User, utcnow
+from surveys.numbers import whole_number
 
 DEFAULT_PERIOD = "7d"
 RATINGS = range(0, 11)  # faces and stars are 1–5, NPS 0–10
@@ -41,25 +42,20 @@ class DashboardFilter:
 
     def today(self, now: datetime | None = None) -> date:
         """The latest local date among the chosen locations, so no shop's today is "future"."""
-        now = now or utcnow().replace(tzinfo=UTC)
-        chosen = [loc for loc in self.locations if loc.id in self.location_ids]
-        return max((_local_date(now, loc.timezone) for loc in chosen), default=now.date())
-
-
-def _local_date(now: datetime, timezone: str) -> date:
-    """Today's date in a time zone."""
-    return now.astimezone(ZoneInfo(timezone)).date()
+        chosen = [loc.timezone for loc in self.locations if loc.id in self.location_ids]
+        return latest_local_date(chosen, now or utcnow().replace(tzinfo=UTC))
 
 
 def parse_dashboard_filter(user: User, args: Mapping[str, str]) -> DashboardFilter:
     """The filter from request arguments; another location's id is NotVisible."""
     location_text = (args.get("location") or "").strip()
     rating_text = (args.get("rating") or "").strip()
-    if location_text and not location_text.isdigit():
+    location_id = whole_number(location_text)
+    rating = whole_number(rating_text, maximum=RATINGS.stop - 1)
+    if location_text and location_id is None:
         raise SubmissionInvalid({"location": _("Please choose a location from the list.")})
-    if rating_text and not (rating_text.isdigit() and int(rating_text) in RATINGS):
+    if rating_text and rating is None:
         raise SubmissionInvalid({"rating": _("Please choose a rating from the list.")})
-    location_id = int(location_text) if location_text else None
     locations = tuple(db.session.scalars(visible_locations(user)))
     if location_id is not None and location_id not in {loc.id for loc in locations}:
         raise NotVisible()  # another's location, or none at all: the same answer
@@ -70,5 +66,5 @@ def parse_dashboard_filter(user: User, args: Mapping[str, str]) -> DashboardFilt
         first=(args.get("first") or "").strip(),
         last=(args.get("last") or "").strip(),
         topic=(args.get("topic") or "").strip() or None,
-        rating=int(rating_text) if rating_text else None,
+        rating=rating,
     )

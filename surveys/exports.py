@@ -8,8 +8,6 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from sqlalchemy import Select
@@ -18,7 +16,9 @@ from surveys.access import visible_location_ids
 from surveys.db import db
 from surveys.errors import NotVisible, SubmissionInvalid
 from surveys.metrics import Period
+from surveys.metrics.period import latest_local_date
 from surveys.models import Location, User
+from surveys.numbers import whole_number
 from surveys.response_rows import FIELDS, TimeWindow, rows_statement, stream_rows
 
 BOM = "\ufeff"
@@ -51,9 +51,10 @@ def export_locations(user: User, location: str | None) -> list[Location]:
     """The one location asked for, or every location the user sees; another's is NotVisible."""
     visible = visible_location_ids(user)
     if location:
-        if not location.isdigit():
+        location_id = whole_number(location)
+        if location_id is None:
             raise SubmissionInvalid({"location": _("Please choose a location from the list.")})
-        found = db.session.get(Location, int(location))
+        found = db.session.get(Location, location_id)
         if found is None or (visible is not None and found.id not in visible):
             raise NotVisible()
         return [found]
@@ -123,16 +124,13 @@ def export_csv(request: ExportRequest, language: str) -> Iterator[bytes]:
     return csv_chunks(stream_rows(request.statements(), language))
 
 
-def today_for(locations: list[Location]) -> date:
-    """The latest local date among the locations: "today" must include each one's today."""
-    zones = [ZoneInfo(location.timezone) for location in locations] or [ZoneInfo("UTC")]
-    return max(datetime.now(zone).date() for zone in zones)
-
-
 def parse_export(user: User, args: Mapping[str, str]) -> ExportRequest:
     """The export asked for in a form: a visible location (or all) and a period."""
     locations = export_locations(user, args.get("location"))
     period = Period.parse(
-        args.get("period") or "30d", args.get("first"), args.get("last"), today_for(locations)
+        args.get("period") or "30d",
+        args.get("first"),
+        args.get("last"),
+        latest_local_date([location.timezone for location in locations]),
     )
     return ExportRequest(locations, period)

@@ -18,6 +18,12 @@ MAX_DAYS = 731
 EARLIEST = date(2000, 1, 1)
 
 
+def latest_local_date(timezones: list[str], now: datetime | None = None) -> date:
+    """The latest local date among the time zones, so no shop's today counts as the future."""
+    now = now or datetime.now(UTC)
+    return max((now.astimezone(ZoneInfo(zone)).date() for zone in timezones), default=now.date())
+
+
 def _invalid(field: str, message) -> PeriodInvalid:
     """The refusal for one field, in the reader's language."""
     return PeriodInvalid({field: str(message)})

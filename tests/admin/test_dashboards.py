@@ -182,4 +182,7 @@ def test_nonsense_in_the_address_is_a_bad_request(signed_in):
     client = signed_in("owner")
     assert client.get("/admin/dashboard/?location=abc").status_code == 400
     assert client.get("/admin/dashboard/?rating=11").status_code == 400
+    assert client.get("/admin/dashboard/?location=%C2%B2").status_code == 400  # "²"
+    assert client.get("/admin/dashboard/?rating=%C2%B2").status_code == 400
+    assert client.get("/admin/dashboard/?location=99999999999999999999").status_code == 400
     assert client.get("/admin/dashboard/?location=999").status_code == 404

@@ -132,6 +132,8 @@ def test_a_manager_exports_only_their_locations(app, shops, signed_in):
         "?period=custom&first=2026-03-02&last=2026-03-01",
         "?location=abc",
         "?location=%00",
+        "?location=%C2%B2",  # "²": isdigit() but not a number int() reads
+        "?location=99999999999999999999",  # past the database's integers
         "?period=custom&first=%3Cscript%3E&last=",
     ],
 )
