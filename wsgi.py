@@ -12,11 +12,11 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from surveys import audit as _audit_trail_guard  # noqa: F401  (refuses audit changes)
 from surveys.db import db, sqlite_write_intent
 from surveys.languages import SUPPORTED_LANGUAGES, text_direction
 from surveys.notify import worker as outbox_worker
 from surveys.numbers import MAX_ID
+from surveys.people import audit as _audit_trail_guard  # noqa: F401  (refuses audit changes)
 from surveys.ratelimit import limiter
 
 babel = Babel()
@@ -189,8 +189,9 @@ def _select_locale() -> str:
 def _register_blueprints(app: Flask) -> None:
     from admin import bp as admin_bp
     from admin import login_manager
-    from kiosk import api_bp, link_bp
+    from api import bp as api_bp
     from kiosk import bp as kiosk_bp
+    from kiosk import link_bp
     from surveys.cli import register_commands
 
     csrf.exempt(kiosk_bp)  # kiosk posts are guarded by the device cookie and origin checks

@@ -4,10 +4,10 @@ from flask import Blueprint, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user
 
-from surveys.access import can_manage_locations_setup, can_view_dashboards, is_owner
+from surveys.authoring.access import can_view_surveys
 from surveys.models import User
-from surveys.sessions import user_for_session
-from surveys.survey_access import can_view_surveys
+from surveys.people.access import can_manage_locations_setup, can_view_dashboards, is_owner
+from surveys.people.sessions import user_for_session
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 login_manager = LoginManager()

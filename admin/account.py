@@ -10,10 +10,10 @@ from admin.auth import start_session
 from admin.guards import actor
 from admin.rendering import render_page, see_other
 from surveys.db import db
-from surveys.digests import set_digest
 from surveys.errors import SubmissionInvalid
+from surveys.notify.digests import set_digest
+from surveys.people.sessions import change_password, sign_out_everywhere
 from surveys.ratelimit import limiter
-from surveys.sessions import change_password, sign_out_everywhere
 
 ACCOUNT_PAGE = "admin/account/page.html"
 

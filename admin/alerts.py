@@ -17,9 +17,7 @@ from flask_login import current_user
 
 from admin import bp
 from admin.presentation import render_page_or_fragment, signed_in_user
-from surveys.db import db
-from surveys.errors import NotVisible, SubmissionInvalid
-from surveys.inbox import (
+from surveys.cases.inbox import (
     FeedCursor,
     InboxFilter,
     feed_cursor,
@@ -30,8 +28,10 @@ from surveys.inbox import (
     parse_filter,
     visible_locations,
 )
+from surveys.cases.presence import HEARTBEAT_SECONDS, record_presence, watched_location_ids
+from surveys.db import db
+from surveys.errors import NotVisible, SubmissionInvalid
 from surveys.models import AlertStatus
-from surveys.presence import HEARTBEAT_SECONDS, record_presence, watched_location_ids
 
 # Under a second from tap to screen even for a tap just after a poll: this wait plus the
 # tap's and the poll's own round trips (tens of milliseconds each, see docs/performance.md).

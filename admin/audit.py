@@ -5,8 +5,8 @@ from flask import request
 from admin import bp
 from admin.guards import owner_required
 from admin.rendering import render_page
-from surveys.audit import audit_events
 from surveys.db import db
+from surveys.people.audit import audit_events
 
 PAGE_SIZE = 100
 

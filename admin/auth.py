@@ -9,8 +9,8 @@ from flask_login import current_user, login_user, logout_user
 from admin import SESSION_KEY, bp
 from surveys.db import db
 from surveys.models import User
+from surveys.people.sessions import sign_in, sign_out
 from surveys.ratelimit import limiter
-from surveys.sessions import sign_in, sign_out
 
 LOGIN_TEMPLATE = "admin/auth/login.html"
 

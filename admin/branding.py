@@ -6,12 +6,12 @@ from flask_login import current_user
 
 from admin import bp
 from admin.survey_pages import go_to, render_page, visible_locations
-from surveys.audit import record_audit
-from surveys.branding import MAX_LOGO_BYTES, brand_of, update_brand
+from surveys.authoring.access import can_edit_surveys
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import Location, LocationBrand
-from surveys.survey_access import can_edit_surveys
+from surveys.people.audit import record_audit
+from surveys.places.branding import MAX_LOGO_BYTES, brand_of, update_brand
 
 # Room for a 512 KB logo and the form around it; anything bigger is refused as 413 before
 # it is read. Raised before CSRFProtect parses the body, which it does first of all.

@@ -5,19 +5,19 @@ from flask_babel import gettext as _
 
 from admin import bp
 from admin.presentation import render_page_or_fragment, signed_in_user
-from surveys.cases import (
+from surveys.cases.actions import (
     act_on_case,
     alert_for,
     colleagues_for,
     offered_actions,
     record_refusal,
 )
-from surveys.customers import earlier_visits
+from surveys.cases.customers import earlier_visits
+from surveys.cases.presence import HEARTBEAT_SECONDS
 from surveys.db import db
 from surveys.errors import NotAllowed, NotVisible, SubmissionError
 from surveys.models import Alert, Outcome, Remedy
 from surveys.notify.apology import send_apology_email
-from surveys.presence import HEARTBEAT_SECONDS
 
 
 def _visible_alert(alert_id: int) -> Alert:

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from admin import bp
 from admin.limits import download_limit
 from admin.presentation import render_page_or_fragment, signed_in_user
-from surveys.access import can_see_location
-from surveys.coupons import coupon_qr_svg, redeem_coupon
+from surveys.cases.coupons import coupon_qr_svg, redeem_coupon
 from surveys.db import db
 from surveys.errors import SubmissionError
 from surveys.models import Coupon
+from surveys.people.access import can_see_location
 
 
 @bp.get("/coupons/<int:coupon_id>")

@@ -1,5 +1,6 @@
 """The dashboard's numbers as people read them: each value beside the period before's, and
-the change, with whether it is better or worse (presentation only; surveys/metrics.py counts).
+the change, with whether it is better or worse (presentation only: surveys/reporting/metrics/
+counts).
 """
 
 from dataclasses import dataclass

@@ -1,6 +1,6 @@
 """The dashboard: what the shops are learning, for a period, compared with the one before.
 
-Read only. Every number comes from surveys/metrics.py, for locations the user may see;
+Read only. Every number comes from surveys/reporting/metrics.py, for locations the user may see;
 the filters swap the dashboard (or only the comments) through htmx.
 """
 
@@ -20,9 +20,9 @@ from admin.dashboard_figures import (
 from admin.guards import dashboards_required, refuse
 from admin.presentation import render_page_or_fragment, signed_in_user
 from admin.rendering import wants_partial
-from surveys.dashboard_filter import DashboardFilter, parse_dashboard_filter
 from surveys.errors import NotVisible, PeriodInvalid, SubmissionInvalid
-from surveys.metrics import Period, dashboard, latest_comments
+from surveys.reporting.dashboard_filter import DashboardFilter, parse_dashboard_filter
+from surveys.reporting.metrics import Period, dashboard, latest_comments
 
 PAGE = "admin/dashboards/show.html"
 

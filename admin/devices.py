@@ -6,10 +6,10 @@ from admin import bp
 from admin.guards import actor, location_or_404, manager_required, scoped_or_404
 from admin.rendering import render_page, see_other, wants_partial
 from surveys.db import db
-from surveys.device_health import device_health
-from surveys.devices import add_device, devices_of, renew_pairing_code, revoke
 from surveys.errors import SubmissionInvalid
 from surveys.models import Device, Location
+from surveys.places.device_health import device_health
+from surveys.places.devices import add_device, devices_of, renew_pairing_code, revoke
 
 PAGE = "admin/devices/list.html"
 SECTION = "admin/devices/_section.html"

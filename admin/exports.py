@@ -8,10 +8,10 @@ from admin.guards import manager_required
 from admin.limits import export_limit
 from admin.presentation import signed_in_user
 from admin.rendering import render_page
+from surveys.cases.inbox import visible_locations
 from surveys.errors import NotVisible, SubmissionInvalid
-from surveys.exports import export_csv, parse_export
-from surveys.inbox import visible_locations
-from surveys.metrics import PERIOD_KINDS
+from surveys.reporting.exports import export_csv, parse_export
+from surveys.reporting.metrics import PERIOD_KINDS
 
 EXPORT_PAGE = "admin/exports/page.html"
 

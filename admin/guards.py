@@ -11,15 +11,15 @@ from typing import NoReturn, TypeVar
 from flask import abort, request
 from flask_login import current_user
 
-from surveys.access import (
+from surveys.db import db
+from surveys.models import Location, User
+from surveys.people.access import (
     can_manage_locations_setup,
     can_see_location,
     can_view_dashboards,
     is_owner,
 )
-from surveys.audit import Actor
-from surveys.db import db
-from surveys.models import Location, User
+from surveys.people.audit import Actor
 
 Model = TypeVar("Model")
 

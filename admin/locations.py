@@ -7,11 +7,11 @@ from flask_login import current_user
 from admin import bp
 from admin.guards import actor, location_or_404, manager_required, owner_required
 from admin.rendering import render_page, see_other
-from surveys.access import is_owner, visible_locations
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
-from surveys.locations import LocationFields, add_location, time_zones, update_location
 from surveys.models import Location
+from surveys.people.access import is_owner, visible_locations
+from surveys.places.locations import LocationFields, add_location, time_zones, update_location
 
 FORM_PAGE = "admin/locations/form.html"
 

@@ -6,13 +6,13 @@ from flask_login import current_user
 
 from admin import bp
 from admin.limits import download_limit
-from surveys.access import can_see_location
+from surveys.channels.posters import poster_invitations, poster_url
+from surveys.channels.qr import qr_png, qr_svg
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.languages import text_direction
 from surveys.models import Location
-from surveys.posters import poster_invitations, poster_url
-from surveys.qr import qr_png, qr_svg
+from surveys.people.access import can_see_location
 
 FORMATS = {"a4": _l("A4 poster"), "a6": _l("A6 table tent")}
 PRINT_DPI = 300

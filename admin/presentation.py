@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin import bp
-from surveys.feedback import what_was_said
+from surveys.cases.feedback import what_was_said
 from surveys.models import AlertStatus, EventKind, Outcome, Remedy, utcnow
 
 STATUS_LABELS = {

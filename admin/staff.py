@@ -8,7 +8,7 @@ from admin.rendering import render_page, see_other, wants_partial
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import Location, Staff
-from surveys.staff import add_staff, rename_staff, set_staff_active, staff_of
+from surveys.places.staff import add_staff, rename_staff, set_staff_active, staff_of
 
 PAGE = "admin/staff/list.html"
 SECTION = "admin/staff/_section.html"

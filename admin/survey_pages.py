@@ -15,14 +15,14 @@ from admin.survey_labels import (
     SHOWN_WHEN_LABELS,
 )
 from admin.survey_preview import DEVICES, preview_options, render_preview
-from surveys.access import restrict_to_visible
+from surveys.authoring.access import can_edit_surveys, can_view_survey
+from surveys.authoring.assignments import slot_holders
+from surveys.authoring.form import MAX_TEXT_LENGTH, SurveyDraft
+from surveys.authoring.versions import current_version, family_versions, is_draft, response_counts
 from surveys.db import db
 from surveys.languages import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, localized
 from surveys.models import RATING_RANGES, Channel, Location, Survey
-from surveys.survey_access import can_edit_surveys, can_view_survey
-from surveys.survey_assignments import slot_holders
-from surveys.survey_form import MAX_TEXT_LENGTH, SurveyDraft
-from surveys.versions import current_version, family_versions, is_draft, response_counts
+from surveys.people.access import restrict_to_visible
 
 
 def render_page(page: str, partial: str, status: int = 200, **context):

@@ -11,17 +11,17 @@ from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import select
 
-from surveys import rules
-from surveys.access import can_see_location
-from surveys.answers import CONSENT_TEXT
-from surveys.branding import brand_of
-from surveys.conditions import follow_up_questions_for, screen_conditions, screen_for
+from surveys.authoring.versions import current_version
+from surveys.capture import rules
+from surveys.capture.answers import CONSENT_TEXT
+from surveys.capture.conditions import follow_up_questions_for, screen_conditions, screen_for
+from surveys.capture.scales import FACE_LABELS
 from surveys.db import db
 from surveys.languages import LANGUAGE_NAMES, localized, text_direction
 from surveys.models import Location, Survey, SurveyAssignment
 from surveys.numbers import whole_number
-from surveys.scales import FACE_LABELS
-from surveys.versions import current_version
+from surveys.people.access import can_see_location
+from surveys.places.branding import brand_of
 
 DEVICES = ("tablet", "phone")
 NO_RESPONSE = uuid.UUID(int=0)

@@ -14,20 +14,20 @@ from admin.survey_pages import (
     visible_locations,
 )
 from admin.survey_preview import preview_options, render_preview
-from surveys.audit import record_audit
-from surveys.db import db
-from surveys.errors import SubmissionError
-from surveys.models import Survey
-from surveys.survey_access import (
+from surveys.authoring.access import (
     can_edit_surveys,
     can_view_surveys,
     visible_assignments,
     visible_surveys,
 )
-from surveys.survey_assignments import assign_slots, parse_slots
-from surveys.survey_form import apply_action, parse_survey_form, validate_survey
-from surveys.survey_templates import TEMPLATES, create_from_template
-from surveys.versions import draft_of, save_survey
+from surveys.authoring.assignments import assign_slots, parse_slots
+from surveys.authoring.form import apply_action, parse_survey_form, validate_survey
+from surveys.authoring.templates import TEMPLATES, create_from_template
+from surveys.authoring.versions import draft_of, save_survey
+from surveys.db import db
+from surveys.errors import SubmissionError
+from surveys.models import Survey
+from surveys.people.audit import record_audit
 
 # A survey in six scripts posts far more than the app-wide 64 KB a kiosk tap may send.
 LARGER_BODIES = {"admin.survey_update": 512 * 1024}

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from admin import bp
 from admin.guards import actor, owner_required, record_or_404
 from admin.rendering import render_page, see_other
-from surveys.access import visible_locations
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import Role, User
-from surveys.users import (
+from surveys.people.access import visible_locations
+from surveys.people.users import (
     AccountFields,
     accounts,
     create_account,

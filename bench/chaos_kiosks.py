@@ -36,9 +36,9 @@ from sqlalchemy import func, select  # noqa: E402
 
 from bench.lossy_proxy import DROP_HEADER, LossyProxy  # noqa: E402
 from surveys.db import db  # noqa: E402
-from surveys.demo import set_up_demo  # noqa: E402
-from surveys.devices import create_device, pair_device  # noqa: E402
+from surveys.demo.shops import set_up_demo  # noqa: E402
 from surveys.models import Answer, Location, Response, Survey  # noqa: E402
+from surveys.places.devices import create_device, pair_device  # noqa: E402
 from wsgi import create_app  # noqa: E402
 
 BACKOFF_FIRST_S = 1.0  # as static/js/kiosk-queue.js

@@ -41,11 +41,11 @@ import dashboard_data  # noqa: E402
 import submit as harness  # noqa: E402  (bench/submit.py: databases)
 from flask_migrate import upgrade  # noqa: E402
 
+from surveys.authoring.templates import create_quick_faces_survey  # noqa: E402
 from surveys.db import db  # noqa: E402
-from surveys.metrics import Period, dashboard, latest_comments, naive_dashboard  # noqa: E402
-from surveys.metrics.naive import in_period  # noqa: E402
 from surveys.models import Location, Response, utcnow  # noqa: E402
-from surveys.survey_templates import create_quick_faces_survey  # noqa: E402
+from surveys.reporting.metrics import Period, dashboard, latest_comments, naive_dashboard  # noqa: E402
+from surveys.reporting.metrics.naive import in_period  # noqa: E402
 from wsgi import create_app  # noqa: E402
 
 

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select, text
 
 from surveys.db import db
-from surveys.metrics import rebuild_rollups
 from surveys.models import (
     Alert,
     AlertStatus,
@@ -25,6 +24,7 @@ from surveys.models import (
     Survey,
     utcnow,
 )
+from surveys.reporting.metrics import rebuild_rollups
 
 DAYS = 730  # two years of history
 HOURS = list(range(8, 22))

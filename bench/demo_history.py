@@ -26,9 +26,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import submit as harness  # noqa: E402  (bench/submit.py: databases)
 from flask_migrate import upgrade  # noqa: E402
 
-from surveys import demo_history  # noqa: E402
 from surveys.db import db  # noqa: E402
-from surveys.demo import demo_locations, set_up_demo  # noqa: E402
+from surveys.demo import history as demo_history  # noqa: E402
+from surveys.demo.shops import demo_locations, set_up_demo  # noqa: E402
 from wsgi import create_app  # noqa: E402
 
 

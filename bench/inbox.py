@@ -43,16 +43,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import submit as harness  # noqa: E402  (bench/submit.py: servers and databases)
 from flask_migrate import upgrade  # noqa: E402
 
-from surveys.accounts import set_password  # noqa: E402
-from surveys.db import db  # noqa: E402
-from surveys.demo import set_up_demo  # noqa: E402
-from surveys.inbox import (  # noqa: E402
+from surveys.cases.inbox import (  # noqa: E402
     InboxFilter,
     feed_cursor,
     follow_ups_due,
     inbox_alerts,
     new_alert_count,
 )
+from surveys.db import db  # noqa: E402
+from surveys.demo.shops import set_up_demo  # noqa: E402
 from surveys.models import (  # noqa: E402
     Alert,
     AlertEvent,
@@ -67,6 +66,7 @@ from surveys.models import (  # noqa: E402
     User,
     utcnow,
 )
+from surveys.people.accounts import set_password  # noqa: E402
 from wsgi import create_app  # noqa: E402
 
 PARTIAL = {"HX-Request-Type": "partial"}

@@ -29,15 +29,15 @@ from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from surveys.capture import Tap, record_tap  # noqa: E402
+from surveys.capture.responses import Tap, record_tap  # noqa: E402
 from surveys.db import db  # noqa: E402
-from surveys.demo import set_up_demo  # noqa: E402
-from surveys.devices import device_for_pairing_code, pair_device  # noqa: E402
+from surveys.demo.shops import set_up_demo  # noqa: E402
 from surveys.models import Device, Survey, Webhook, utcnow  # noqa: E402
+from surveys.notify.outbox import enqueue_webhook  # noqa: E402
 from surveys.notify.targets import add_webhook  # noqa: E402
 from surveys.notify.webhooks import sign  # noqa: E402
 from surveys.notify.worker import deliver_due, work  # noqa: E402
-from surveys.outbox import enqueue_webhook  # noqa: E402
+from surveys.places.devices import device_for_pairing_code, pair_device  # noqa: E402
 from tests.surveys.notify.receiver import Receiver  # noqa: E402
 from wsgi import create_app  # noqa: E402
 

@@ -17,7 +17,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from surveys.db import db  # noqa: E402
-from surveys.demo import set_up_demo  # noqa: E402
+from surveys.demo.shops import set_up_demo  # noqa: E402
 from surveys.models import User  # noqa: E402
 from wsgi import create_app  # noqa: E402
 

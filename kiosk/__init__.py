@@ -2,7 +2,7 @@
 
 `bp` is the tablet (kiosk mode, under /kiosk). `link_bp` is link mode, the survey a
 receipt or poster QR code opens on the customer's phone, at short paths (/r/..., /p/...)
-so the codes stay small. `api_bp` is what tills call to mint receipt codes.
+so the codes stay small. What tills call is the api/ blueprint.
 """
 
 from pathlib import Path
@@ -13,7 +13,6 @@ from kiosk.release import kiosk_release_version
 
 bp = Blueprint("kiosk", __name__, url_prefix="/kiosk")
 link_bp = Blueprint("link", __name__)
-api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @bp.record_once
@@ -23,9 +22,6 @@ def _compute_release(state) -> None:
 
 
 from kiosk import (  # noqa: E402,F401  (routes register on import)
-    api,
-    api_auth,
-    api_read,
     branding,
     errors,
     exit_pin,

@@ -7,7 +7,7 @@ forbids inline styles, so the accent colour arrives as a tiny stylesheet of its 
 from flask import abort, make_response
 
 from kiosk import bp
-from surveys.branding import logo_png, stylesheet
+from surveys.places.branding import logo_png, stylesheet
 
 # The URLs carry a version that changes with the branding, so they may be cached long.
 CACHE_FOR = "public, max-age=86400"

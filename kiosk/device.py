@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, g, request
 
 from kiosk.screens import render_unpaired
-from surveys.devices import device_for_token
+from surveys.places.devices import device_for_token
 
 DEVICE_COOKIE = "counterpulse_device"
 # Browsers cap cookie lifetimes at 400 days; the cookie is re-set on every start screen.

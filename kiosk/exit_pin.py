@@ -7,8 +7,8 @@ from kiosk import bp
 from kiosk.device import device_required
 from kiosk.forms import first, strict_form
 from kiosk.screens import render_partial
-from surveys.kiosk_exit import exit_pin_matches
 from surveys.languages import SUPPORTED_LANGUAGES
+from surveys.places.kiosk_exit import exit_pin_matches
 from surveys.ratelimit import limiter
 
 EXIT_ATTEMPTS = "10 per minute"

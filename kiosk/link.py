@@ -10,7 +10,7 @@ from kiosk import link_bp
 from kiosk.forms import first, strict_form
 from kiosk.link_guard import check_link_post, issue_form_token
 from kiosk.screens import _kiosk_template_helpers, render_screen
-from surveys.capture import (
+from surveys.capture.responses import (
     Source,
     Tap,
     follow_up_questions,

@@ -12,7 +12,7 @@ from kiosk.device import device_required
 from kiosk.forms import first, strict_form
 from kiosk.release import KIOSK_STATIC_FILES, SERVICE_WORKER_SOURCE
 from surveys.db import db
-from surveys.device_health import Heartbeat, record_heartbeat
+from surveys.places.device_health import Heartbeat, record_heartbeat
 
 VERSION_HEADER = "X-Kiosk-Version"
 SERVER_TIME_HEADER = "X-Server-Time"  # milliseconds since the epoch; the tablets set their clocks

@@ -6,8 +6,8 @@ from kiosk import bp
 from kiosk.device import is_same_origin_request, set_device_cookie
 from kiosk.screens import render_screen
 from surveys.db import db
-from surveys.devices import device_for_pairing_code, pair_device
 from surveys.languages import SUPPORTED_LANGUAGES
+from surveys.places.devices import device_for_pairing_code, pair_device
 
 
 def _device_or_invalid_page(code: str):

@@ -20,10 +20,10 @@ from kiosk.link import (
     take_follow_up,
     take_tap,
 )
-from surveys.capture import response_from
+from surveys.capture.responses import response_from
+from surveys.channels.posters import POSTER_PATH, open_poster
 from surveys.errors import AlreadyAnswered, NotFound
 from surveys.models import FollowUp
-from surveys.posters import POSTER_PATH, open_poster
 from surveys.ratelimit import limiter
 
 ANSWERED_COOKIE_PREFIX = "counterpulse_said_"

@@ -11,8 +11,8 @@ from kiosk.link import (
     take_follow_up,
     take_tap,
 )
+from surveys.channels.receipts import open_receipt, receipt_source
 from surveys.models import FollowUp
-from surveys.receipts import open_receipt, receipt_source
 
 
 def _routes(code: str) -> LinkRoutes:

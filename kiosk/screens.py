@@ -6,12 +6,12 @@ from types import SimpleNamespace
 from flask import g, make_response, render_template, request
 
 from kiosk import bp
-from surveys.answers import CONSENT_TEXT
-from surveys.branding import brand_of
-from surveys.capture import tap_outcome
+from surveys.capture.answers import CONSENT_TEXT
+from surveys.capture.responses import tap_outcome
+from surveys.capture.scales import FACE_LABELS
 from surveys.languages import LANGUAGE_NAMES, localized, text_direction
 from surveys.models import Location, Survey
-from surveys.scales import FACE_LABELS
+from surveys.places.branding import brand_of
 
 # Stands for the response id in the screens a start page carries; the tablet writes it in.
 PLACEHOLDER_RESPONSE_ID = "00000000-0000-4000-8000-000000000000"

@@ -6,7 +6,8 @@ from kiosk import bp
 from kiosk.device import DEVICE_COOKIE, device_required, set_device_cookie
 from kiosk.forms import first, strict_form
 from kiosk.screens import offline_screens, render_screen
-from surveys.capture import (
+from surveys.capture.conditions import screen_conditions, screen_for
+from surveys.capture.responses import (
     Tap,
     follow_up_questions,
     record_follow_up,
@@ -14,11 +15,10 @@ from surveys.capture import (
     response_for_device,
     survey_for,
 )
-from surveys.conditions import screen_conditions, screen_for
+from surveys.cases.presence import manager_is_watching
 from surveys.db import db
 from surveys.errors import NotFound, SubmissionInvalid
 from surveys.models import Channel, FollowUp, utcnow
-from surveys.presence import manager_is_watching
 
 
 @bp.get("/")

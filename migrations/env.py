@@ -100,7 +100,7 @@ def run_migrations_online():
 
 def fill_empty_rollups():
     """At the head revision the models match the tables: fill rollups an upgrade left empty."""
-    from surveys.metrics.backfill import fill_rollups, rollups_need_filling
+    from surveys.reporting.metrics.backfill import fill_rollups, rollups_need_filling
 
     try:
         if rollups_need_filling():

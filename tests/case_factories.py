@@ -8,9 +8,8 @@ from functools import cache
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from surveys.alerts import raise_alert
+from surveys.cases.raising import raise_alert
 from surveys.db import db
-from surveys.locations import create_location
 from surveys.models import (
     Alert,
     Answer,
@@ -24,6 +23,7 @@ from surveys.models import (
     User,
     utcnow,
 )
+from surveys.places.locations import create_location
 
 PASSWORD = "a-long-test-password"
 

@@ -15,11 +15,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
+from surveys.authoring.templates import create_quick_faces_survey
 from surveys.db import db
-from surveys.demo import DEMO_LOCATION, set_up_demo
-from surveys.locations import assign_survey
+from surveys.demo.shops import DEMO_LOCATION, set_up_demo
 from surveys.models import Channel, Device, Location, Role, Staff, Survey, User
-from surveys.survey_templates import create_quick_faces_survey
+from surveys.places.locations import assign_survey
 from wsgi import create_app
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -157,7 +157,7 @@ KNOWN_PASSWORD = "correct horse battery staple"
 @pytest.fixture(scope="session")
 def known_password_hash() -> str:
     """The argon2id hash of KNOWN_PASSWORD, computed once: hashing is slow on purpose."""
-    from surveys.accounts import _hasher
+    from surveys.people.accounts import _hasher
 
     return _hasher.hash(KNOWN_PASSWORD)
 

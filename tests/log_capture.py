@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from surveys.demo_cases import DEMO_CUSTOMER, SAMPLE_CASES
+from surveys.demo.cases import DEMO_CUSTOMER, SAMPLE_CASES
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PHONE = re.compile(r"\+[0-9][0-9 ()./-]{6,}[0-9]")

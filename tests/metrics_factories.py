@@ -4,10 +4,9 @@ would store them (rating, topics, words, staff, alert), at exact UTC times."""
 import uuid
 from datetime import datetime
 
-from surveys import rules
-from surveys.alerts import raise_alert
+from surveys.capture import rules
+from surveys.cases.raising import raise_alert
 from surveys.db import db
-from surveys.locations import create_location
 from surveys.models import (
     Answer,
     Channel,
@@ -18,6 +17,7 @@ from surveys.models import (
     Staff,
     Survey,
 )
+from surveys.places.locations import create_location
 
 
 def make_shop(name: str, timezone: str, staff: tuple[str, ...] = ()) -> Location:

@@ -5,7 +5,7 @@ Revises: session_last_seen
 Create Date: 2026-11-23 15:00:00
 
 The tables start empty: once the upgrade reaches the head revision, migrations/env.py
-fills them from the responses already stored (surveys/metrics/backfill.py).
+fills them from the responses already stored (surveys/reporting/metrics/backfill.py).
 """
 from alembic import op
 import sqlalchemy as sa

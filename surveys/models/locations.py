@@ -44,7 +44,7 @@ class Location(db.Model):
     receipt_valid_days: Mapped[int] = mapped_column(default=30, server_default="30")
     # A browser that answered through a poster may answer that survey again after this long.
     poster_repeat_hours: Mapped[int] = mapped_column(default=12, server_default="12")
-    # Days a customer's contact details are kept after their case closes (surveys/privacy.py).
+    # Days a customer's contact details are kept after their case closes (surveys/privacy/).
     contact_retention_days: Mapped[int] = mapped_column(default=90, server_default="90")
 
     staff: Mapped[list[Staff]] = relationship(back_populates="location", order_by="Staff.name")

@@ -1,5 +1,5 @@
 """Dashboard rollups: sums kept up to date as responses and cases are written, so a
-dashboard over a year reads a few thousand rows, not a million (see surveys/metrics).
+dashboard over a year reads a few thousand rows, not a million (see surveys/reporting/metrics).
 
 Local dates and hours are in each location's own time zone. The rollups are derived data:
 `flask --app wsgi metrics rebuild` recomputes them from the raw rows at any time.
@@ -25,7 +25,7 @@ CLUSTERED = {"sqlite_with_rowid": False}
 
 
 class Counters:
-    """The sums every rollup keeps (the names of surveys.metrics.tally.Tally)."""
+    """The sums every rollup keeps (the names of surveys.reporting.metrics.tally.Tally)."""
 
     responses: Mapped[int] = mapped_column(default=0)
     rated: Mapped[int] = mapped_column(default=0)

@@ -45,7 +45,7 @@ class ShownWhen(enum.StrEnum):
 
 class Survey(db.Model):
     """One version of a survey. A version that is live or answered is never edited in place:
-    an edit becomes a new row of the same family (see surveys/versions.py), so every
+    an edit becomes a new row of the same family (see surveys/authoring/versions.py), so every
     response keeps the questions and texts it was answered with."""
 
     id: Mapped[int] = mapped_column(primary_key=True)

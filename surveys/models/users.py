@@ -43,7 +43,7 @@ class User(db.Model):
     # Set for a password another person has seen (an owner created or reset it).
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # The digest e-mail: "off", "daily" or "weekly" (surveys/digests.py), in this language.
+    # The digest e-mail: "off", "daily" or "weekly" (surveys/notify/digests.py), in this language.
     digest_frequency: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
     digest_language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
 

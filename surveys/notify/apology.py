@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 
-from surveys.access import can_act_on_location
-from surveys.audit import record_audit
 from surveys.db import db
 from surveys.errors import NotAllowed, SubmissionInvalid
 from surveys.models import Alert, EventKind, OutboxMessage, User
-from surveys.outbox import enqueue_email
+from surveys.notify.outbox import enqueue_email
+from surveys.people.access import can_act_on_location
+from surveys.people.audit import record_audit
 
 
 def send_apology_email(

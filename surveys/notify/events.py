@@ -16,7 +16,7 @@ from surveys.models import (
     Webhook,
     utcnow,
 )
-from surveys.outbox import enqueue_email, enqueue_webhook
+from surveys.notify.outbox import enqueue_email, enqueue_webhook
 
 TOPIC_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTI)
 

@@ -8,8 +8,8 @@ from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import Location, Webhook, WebhookPreset, utcnow
 from surveys.notify.addresses import UnsafeDestination, resolve_destination
+from surveys.notify.outbox import enqueue_webhook
 from surveys.notify.webhooks import new_secret
-from surveys.outbox import enqueue_webhook
 
 
 def add_webhook(location: Location, url: str, preset: str) -> tuple[Webhook, str]:

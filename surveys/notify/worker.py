@@ -12,11 +12,11 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from surveys.cases.escalation import escalate_overdue_alerts, raise_surges
 from surveys.db import db, sqlite_write_intent
-from surveys.digests import send_due_digests
-from surveys.escalation import escalate_overdue_alerts, raise_surges
-from surveys.outbox import ENQUEUED, deliver_next, give_up_abandoned
-from surveys.retention import purge_all_expired
+from surveys.notify.digests import send_due_digests
+from surveys.notify.outbox import ENQUEUED, deliver_next, give_up_abandoned
+from surveys.privacy.retention import purge_all_expired
 
 # Set when a transaction that enqueued messages commits, so a worker in the same process
 # delivers at once instead of at its next poll. Other processes simply poll.

@@ -9,7 +9,7 @@ from flask import session
 
 from surveys.db import db
 from surveys.models import Location, Role, User
-from surveys.sessions import open_session
+from surveys.people.sessions import open_session
 from tests.case_factories import make_alert, make_location, make_user, use_test_password
 
 PARTIAL = {"HX-Request-Type": "partial"}

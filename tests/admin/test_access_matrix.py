@@ -7,7 +7,7 @@ location A's objects, so manager B is the one trying another shop's ids.
 
 import pytest
 
-from surveys.coupons import issue_coupon
+from surveys.cases.coupons import issue_coupon
 from surveys.db import db
 from surveys.models import Location, User
 from tests.admin.conftest import sign_in_as

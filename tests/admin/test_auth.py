@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from surveys.accounts import set_password
 from surveys.db import db
 from surveys.models import AuditEvent, User
+from surveys.people.accounts import set_password
 from tests.admin.conftest import csrf_token, login
 from tests.conftest import KNOWN_PASSWORD
 from wsgi import create_app

@@ -9,8 +9,8 @@ from html import unescape
 import pytest
 
 from surveys.db import db
-from surveys.metrics import rebuild_rollups
 from surveys.models import Alert, Location, Outcome, Remedy, Staff, Survey, User
+from surveys.reporting.metrics import rebuild_rollups
 from tests.admin.conftest import PARTIAL
 from tests.metrics_factories import respond
 

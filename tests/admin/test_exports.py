@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from surveys.db import db
-from surveys.exports import BOM, neutralised
 from surveys.models import Location, utcnow
+from surveys.reporting.exports import BOM, neutralised
 from tests.case_factories import make_alert
 
 SEEDS = Path("/work/shared/seeds")

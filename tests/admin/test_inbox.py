@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from surveys.alerts import DEVICE_SILENT, raise_device_alert
+from surveys.cases.raising import DEVICE_SILENT, raise_device_alert
 from surveys.db import db
 from surveys.models import Alert, Device, InboxPresence, Location
 from tests.case_factories import csrf_headers, sign_in

@@ -6,11 +6,11 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from surveys.accounts import create_user
 from surveys.db import db
 from surveys.languages import SUPPORTED_LANGUAGES
-from surveys.locations import create_location
 from surveys.models import Location, Role
+from surveys.people.accounts import create_user
+from surveys.places.locations import create_location
 from tests.admin.test_auth import login
 
 PASSWORD = "a-long-enough-password"

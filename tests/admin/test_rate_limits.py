@@ -1,8 +1,8 @@
 """Exports, downloads and the API are rate limited: per account in the admin, per API key."""
 
+from surveys.channels.tills import create_api_key
 from surveys.db import db
 from surveys.models import Location
-from surveys.tills import create_api_key
 from tests.admin.test_access_matrix import case_a  # noqa: F401  (fixture: a case with a coupon)
 
 SQ = {"Accept-Language": "sq"}

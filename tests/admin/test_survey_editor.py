@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import func, select
 
-from surveys.accounts import create_user
+from surveys.authoring.templates import create_from_template
 from surveys.db import db
-from surveys.locations import assign_survey, create_location
 from surveys.models import Channel, Location, Response, Role, Survey, SurveyAssignment
-from surveys.survey_templates import create_from_template
+from surveys.people.accounts import create_user
+from surveys.places.locations import assign_survey, create_location
 from tests.admin.forms import read_form
 from tests.admin.test_auth import login
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from surveys.db import db
-from surveys.demo import set_up_demo
+from surveys.demo.shops import set_up_demo
 from surveys.models import Survey
 
 expect = pytest.importorskip("playwright.sync_api").expect

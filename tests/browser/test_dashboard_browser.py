@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from surveys.db import db
-from surveys.metrics import rebuild_rollups
 from surveys.models import Alert, Location, Outcome, Remedy, Staff, Survey, User, utcnow
+from surveys.reporting.metrics import rebuild_rollups
 from tests.browser.conftest import TABLET, watched_page
 from tests.browser.test_admin_screens import sign_in
 from tests.conftest import KNOWN_PASSWORD

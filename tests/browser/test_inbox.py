@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from surveys.cases.presence import HEARTBEAT_SECONDS, PRESENCE_TTL
 from surveys.db import db
-from surveys.demo import DEMO_LOCATION
+from surveys.demo.shops import DEMO_LOCATION
 from surveys.models import Alert, AlertStatus, InboxPresence, Location, Outcome, Remedy, utcnow
-from surveys.presence import HEARTBEAT_SECONDS, PRESENCE_TTL
 from tests.browser.conftest import CSP_LISTENER, EXPECT_TIMEOUT_MS, TABLET, _on_console
 
 expect = pytest.importorskip("playwright.sync_api").expect

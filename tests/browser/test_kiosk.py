@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from surveys.db import db
-from surveys.demo import DEMO_LOCATION
+from surveys.demo.shops import DEMO_LOCATION
 from surveys.models import Alert, AlertStatus, FollowUp, Location, Response
 
 expect = pytest.importorskip("playwright.sync_api").expect

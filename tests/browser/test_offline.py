@@ -283,7 +283,7 @@ def test_a_new_release_takes_over_between_customers(
 
 def test_leaving_kiosk_mode_needs_the_pin(app, demo, live_server, page, browser_problems):
     """A long press in the corner opens the PIN pad; a wrong PIN stays, the right one leaves."""
-    from surveys.kiosk_exit import set_exit_pin
+    from surveys.places.kiosk_exit import set_exit_pin
 
     browser_problems.allow("status of 422")
     with app.app_context():

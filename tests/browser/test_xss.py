@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
-from surveys.capture import Tap, record_follow_up, record_tap
+from surveys.capture.responses import Tap, record_follow_up, record_tap
 from surveys.db import db
-from surveys.devices import device_for_pairing_code, pair_device
-from surveys.metrics import rebuild_rollups
 from surveys.models import Alert, AlertStatus, Location, Response
+from surveys.places.devices import device_for_pairing_code, pair_device
+from surveys.reporting.metrics import rebuild_rollups
 from tests.browser.xss_payloads import PAYLOADS
 
 expect = pytest.importorskip("playwright.sync_api").expect

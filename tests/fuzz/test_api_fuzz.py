@@ -11,11 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from surveys.capture import Tap, record_follow_up, record_tap
+from surveys.capture.responses import Tap, record_follow_up, record_tap
+from surveys.channels.tills import create_api_key
 from surveys.db import db
-from surveys.devices import device_for_pairing_code, pair_device
 from surveys.models import Alert, Answer, FollowUp, Location, Response
-from surveys.tills import create_api_key
+from surveys.places.devices import device_for_pairing_code, pair_device
 from tests.fuzz.conftest import fuzz_settings
 from tests.fuzz.hostile import (
     HOSTILE_JSON,

@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from surveys.channels.posters import poster_code
+from surveys.channels.receipts import mint_receipt
 from surveys.db import db
 from surveys.models import Location
-from surveys.posters import poster_code
-from surveys.receipts import mint_receipt
 from tests.fuzz.conftest import Accepted, fuzz_settings
 from tests.fuzz.hostile import HOSTILE_TEXT, pick
 from tests.fuzz.survey_fields import FORM_TOKEN, follow_up_fields

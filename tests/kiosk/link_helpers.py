@@ -3,10 +3,10 @@
 import re
 from datetime import datetime
 
+from surveys.channels.posters import poster_code
+from surveys.channels.receipts import mint_receipt
 from surveys.db import db
 from surveys.models import Location
-from surveys.posters import poster_code
-from surveys.receipts import mint_receipt
 
 PARTIAL = {"HX-Request-Type": "partial"}
 

@@ -7,8 +7,8 @@ import pytest
 from kiosk.exit_pin import EXIT_ATTEMPTS
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
-from surveys.kiosk_exit import exit_pin_matches, set_exit_pin
 from surveys.models import Location
+from surveys.places.kiosk_exit import exit_pin_matches, set_exit_pin
 
 PIN = "2468"
 

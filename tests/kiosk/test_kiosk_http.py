@@ -8,6 +8,7 @@ import pytest
 import requests
 from sqlalchemy import func, select, update
 
+from surveys.cases.presence import PRESENCE_TTL
 from surveys.db import db
 from surveys.models import (
     Alert,
@@ -19,7 +20,6 @@ from surveys.models import (
     Response,
     utcnow,
 )
-from surveys.presence import PRESENCE_TTL
 from tests.case_factories import csrf_headers, sign_in
 from tests.conftest import fresh_response_id
 

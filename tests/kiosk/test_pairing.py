@@ -6,8 +6,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from surveys.db import db
-from surveys.devices import revoke_device
 from surveys.models import Device, Response
+from surveys.places.devices import revoke_device
 
 
 def test_unpaired_browser_gets_a_clear_page_not_the_survey(client):

@@ -6,10 +6,10 @@ from io import BytesIO
 from PIL import Image
 from sqlalchemy import select, update
 
-from surveys.branding import update_brand
+from surveys.authoring.templates import create_from_template
 from surveys.db import db
 from surveys.models import Answer, Location, Question, Response, SurveyAssignment
-from surveys.survey_templates import create_from_template
+from surveys.places.branding import update_brand
 from tests.conftest import fresh_response_id
 
 PARTIAL = {"HX-Request-Type": "partial"}

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 import pytest
 
 from surveys.db import db
-from surveys.devices import device_for_pairing_code, pair_device
 from surveys.models import Location, Role, User
+from surveys.places.devices import device_for_pairing_code, pair_device
 from tests.case_factories import make_location, make_user
 
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from surveys.accounts import create_user
-from surveys.capture import Tap, record_tap
+from surveys.capture.responses import Tap, record_tap
 from surveys.db import db
 from surveys.models import Location, Role, utcnow
 from surveys.notify.targets import add_webhook
+from surveys.people.accounts import create_user
 from tests.surveys.notify.receiver import Receiver
 from tests.surveys.notify.smtp import start_smtp
 

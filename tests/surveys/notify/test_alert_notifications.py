@@ -4,9 +4,8 @@ import uuid
 
 from sqlalchemy import func, select
 
-from surveys.capture import Tap, record_follow_up, record_tap
+from surveys.capture.responses import Tap, record_follow_up, record_tap
 from surveys.db import db
-from surveys.locations import create_location
 from surveys.models import (
     Alert,
     MessageKind,
@@ -19,7 +18,8 @@ from surveys.models import (
     utcnow,
 )
 from surveys.notify.letters import letter
-from surveys.outbox import _facts
+from surveys.notify.outbox import _facts
+from surveys.places.locations import create_location
 from tests.surveys.notify.conftest import add_manager, sad_tap
 
 

@@ -7,13 +7,13 @@ import pytest
 from flask import current_app
 from sqlalchemy import select
 
-from surveys.capture import Tap, record_follow_up, record_tap
+from surveys.capture.responses import Tap, record_follow_up, record_tap
 from surveys.db import db
 from surveys.errors import NotAllowed, SubmissionInvalid
-from surveys.locations import create_location
 from surveys.models import AuditEvent, MessageKind, OutboxMessage, User, utcnow
 from surveys.notify.apology import send_apology_email
-from surveys.outbox import deliver_next
+from surveys.notify.outbox import deliver_next
+from surveys.places.locations import create_location
 from tests.surveys.notify.conftest import add_manager
 
 

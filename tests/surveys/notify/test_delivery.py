@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from surveys.db import db
 from surveys.models import MessageKind, OutboxMessage, OutboxStatus, Webhook
+from surveys.notify.outbox import claim_next, deliver_next, retry_delay
 from surveys.notify.targets import add_webhook
-from surveys.outbox import claim_next, deliver_next, retry_delay
 from tests.surveys.notify.conftest import add_manager, later, sad_tap
 from tests.surveys.notify.receiver import verify_standard_webhook
 

@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from surveys.db import db
-from surveys.demo import DEMO_MANAGER_EMAIL, DEMO_OWNER_EMAIL, demo_locations
-from surveys.demo_history import generate_history
-from surveys.digests import send_due_digests
-from surveys.metrics import Period, dashboard
+from surveys.demo.history import generate_history
+from surveys.demo.shops import DEMO_MANAGER_EMAIL, DEMO_OWNER_EMAIL, demo_locations
 from surveys.models import User
-from surveys.outbox import deliver_next
+from surveys.notify.digests import send_due_digests
+from surveys.notify.outbox import deliver_next
+from surveys.reporting.metrics import Period, dashboard
 from tests.surveys.notify.conftest import add_manager
 
 # 09:00 in Yerevan (the demo shop), 06:00 in Tirane (the second shop): naive UTC.

@@ -8,8 +8,8 @@ from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import OutboxMessage, OutboxStatus
 from surveys.notify.addresses import UnsafeDestination, is_public_address, resolve_destination
+from surveys.notify.outbox import deliver_next
 from surveys.notify.targets import add_webhook
-from surveys.outbox import deliver_next
 from tests.surveys.notify.conftest import sad_tap
 
 REFUSED = [

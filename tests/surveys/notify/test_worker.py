@@ -22,13 +22,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from surveys.capture import Tap, record_tap
+from surveys.capture.responses import Tap, record_tap
 from surveys.db import db, sqlite_write_intent
-from surveys.devices import device_for_pairing_code, pair_device
 from surveys.models import OutboxMessage, OutboxStatus
+from surveys.notify.outbox import claim_next
 from surveys.notify.targets import add_webhook
 from surveys.notify.worker import enqueued, start_in_process
-from surveys.outbox import claim_next
+from surveys.places.devices import device_for_pairing_code, pair_device
 from tests.log_capture import scan_output
 from tests.surveys.notify.conftest import sad_tap
 from wsgi import create_app

@@ -1,0 +1,143 @@
+"""The dashboard's sums read from the rollups: a few thousand rows for a year."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, false, func, or_, select
+
+from surveys.db import db
+from surveys.models import (
+    Answer,
+    Location,
+    MetricAlert,
+    MetricComment,
+    MetricHour,
+    MetricStaff,
+    MetricTopic,
+    Outcome,
+    Question,
+    QuestionKind,
+)
+from surveys.reporting.metrics.assemble import recovery_of
+from surveys.reporting.metrics.naive import Tallies
+from surveys.reporting.metrics.period import Period
+from surveys.reporting.metrics.tally import Tally
+from surveys.reporting.metrics.types import Recovery
+
+COUNTERS = Tally.names()
+
+
+def _sums(model) -> list:
+    """SUM() of every counter column."""
+    return [func.sum(getattr(model, name)) for name in COUNTERS]
+
+
+def _tally(values) -> Tally:
+    """A tally from summed columns (NULL when no row matched)."""
+    return Tally(*(int(value or 0) for value in values))
+
+
+def _in(model, locations: list[Location], period: Period):
+    """Rollup rows of these locations' local days in the period."""
+    return and_(
+        model.location_id.in_([location.id for location in locations]),
+        model.local_date >= period.first,
+        model.local_date <= period.last,
+    )
+
+
+def rollup_tallies(locations: list[Location], period: Period) -> Tallies:
+    """Sums by location, local weekday and hour; by staff member; and by topic."""
+    tallies = Tallies()
+    keys = (MetricHour.location_id, MetricHour.weekday, MetricHour.hour)
+    for location_id, weekday, hour, *values in db.session.execute(
+        select(*keys, *_sums(MetricHour)).where(_in(MetricHour, locations, period)).group_by(*keys)
+    ):
+        tallies.cells[(location_id, weekday, hour)] = _tally(values)
+    for staff_id, *values in db.session.execute(
+        select(MetricStaff.staff_id, *_sums(MetricStaff))
+        .where(_in(MetricStaff, locations, period))
+        .group_by(MetricStaff.staff_id)
+    ):
+        tally = _tally(values)
+        if not tally.is_zero():  # a follow-up moved the response to another staff member
+            tallies.staff[staff_id] = tally
+    keys = (MetricTopic.location_id, MetricTopic.question_id, MetricTopic.choice)
+    for location_id, question_id, choice, *values in db.session.execute(
+        select(*keys, *_sums(MetricTopic))
+        .where(_in(MetricTopic, locations, period))
+        .group_by(*keys)
+    ):
+        tallies.topics[(location_id, question_id, choice)] = _tally(values)
+    return tallies
+
+
+def rollup_total(locations: list[Location], period: Period) -> Tally:
+    """All the period's sums together."""
+    query = select(*_sums(MetricHour)).where(_in(MetricHour, locations, period))
+    return _tally(db.session.execute(query).one())
+
+
+def rollup_recovery(locations: list[Location], period: Period, silent: int) -> Recovery:
+    """The cases of the period's responses: counts by outcome; medians found in order."""
+    where = _in(MetricAlert, locations, period)
+    acknowledge, resolve = MetricAlert.acknowledge_seconds, MetricAlert.resolve_seconds
+    outcomes, acknowledged, resolved = {}, 0, 0
+    for outcome, count, with_acknowledge, with_resolve in db.session.execute(
+        select(MetricAlert.outcome, func.count(), func.count(acknowledge), func.count(resolve))
+        .where(where)
+        .group_by(MetricAlert.outcome)
+    ):
+        outcomes[Outcome(outcome) if outcome else None] = count
+        acknowledged, resolved = acknowledged + with_acknowledge, resolved + with_resolve
+    return recovery_of(
+        sum(outcomes.values()),
+        _median(acknowledge, where, acknowledged),
+        _median(resolve, where, resolved),
+        outcomes,
+        silent,
+    )
+
+
+def _median(column, where, count: int) -> float | None:
+    """The median of a column's `count` non-NULL values over some rows, as statistics.median:
+    the middle one or two, found in order."""
+    if not count:
+        return None
+    middle = db.session.scalars(
+        select(column)
+        .where(where, column.is_not(None))
+        .order_by(column)
+        .offset((count - 1) // 2)
+        .limit(2 - count % 2)
+    ).all()
+    return middle[0] if count % 2 else (middle[0] + middle[1]) / 2
+
+
+def rollup_comment_ids(
+    locations: list[Location], period: Period, topic: str | None, rating: int | None, limit: int
+) -> list[int]:
+    """The newest responses with words matching the filters, by the comment index."""
+    clauses = []
+    for location in locations:
+        start, end = period.utc_bounds(location.timezone)
+        clauses.append(
+            and_(
+                MetricComment.location_id == location.id,
+                MetricComment.captured_at >= start,
+                MetricComment.captured_at < end,
+            )
+        )
+    query = select(MetricComment.response_id).where(or_(*clauses) if clauses else false())
+    if rating is not None:
+        query = query.where(MetricComment.rating == rating)
+    if topic is not None:
+        query = query.where(
+            exists().where(
+                Answer.response_id == MetricComment.response_id,
+                Answer.choice == topic,
+                Question.id == Answer.question_id,
+                Question.kind == QuestionKind.MULTI,
+            )
+        )
+    order = (MetricComment.captured_at.desc(), MetricComment.response_id.desc())
+    return list(db.session.scalars(query.order_by(*order).limit(limit)))
