@@ -4,6 +4,7 @@ Revision ID: 0010_api_scopes
 Revises: 0009_dashboards
 Create Date: 2026-11-23 15:00:00
 
+Revision id kept as 0010_api_scopes: deployed databases know this migration by it.
 """
 from alembic import op
 import sqlalchemy as sa

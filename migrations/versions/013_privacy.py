@@ -4,6 +4,7 @@ Revision ID: 0012_privacy
 Revises: 0011_digest
 Create Date: 2026-11-23 15:00:00
 
+Revision id kept as 0012_privacy: deployed databases know this migration by it.
 """
 from alembic import op
 import sqlalchemy as sa

@@ -4,6 +4,7 @@ Revision ID: 0004
 Revises: 0007
 Create Date: 2026-11-23 12:10:13.991809
 
+Revision id kept as 0004: deployed databases know this migration by it.
 """
 from alembic import op
 import sqlalchemy as sa

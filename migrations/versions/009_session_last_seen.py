@@ -4,6 +4,7 @@ Revision ID: session_last_seen
 Revises: 0004
 Create Date: 2026-11-23 15:00:00
 
+Revision id kept as session_last_seen: deployed databases know this migration by it.
 """
 from alembic import op
 import sqlalchemy as sa

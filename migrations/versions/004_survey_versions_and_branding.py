@@ -4,6 +4,7 @@ Revision ID: 0008
 Revises: 0003
 Create Date: 2026-11-23 12:15:43.603324
 
+Revision id kept as 0008: deployed databases know this migration by it.
 """
 import json
 

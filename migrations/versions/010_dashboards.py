@@ -4,6 +4,8 @@ Revision ID: 0009_dashboards
 Revises: session_last_seen
 Create Date: 2026-11-23 15:00:00
 
+Revision id kept as 0009_dashboards: deployed databases know this migration by it.
+
 The tables start empty: once the upgrade reaches the head revision, migrations/env.py
 fills them from the responses already stored (surveys/reporting/metrics/backfill.py).
 """

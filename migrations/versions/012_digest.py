@@ -4,6 +4,7 @@ Revision ID: 0011_digest
 Revises: 0010_api_scopes
 Create Date: 2026-11-23 15:00:00
 
+Revision id kept as 0011_digest: deployed databases know this migration by it.
 """
 
 import sqlalchemy as sa
