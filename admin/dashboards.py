@@ -1,6 +1,6 @@
 """The dashboard: what the shops are learning, for a period, compared with the one before.
 
-Read only. Every number comes from surveys/reporting/metrics.py, for locations the user may see;
+Read only. Every number comes from surveys/reporting/metrics/, for locations the user may see;
 the filters swap the dashboard (or only the comments) through htmx.
 """
 
