@@ -1,4 +1,6 @@
-"""`flask --app wsgi demo`: upgrade the database, set up the demo and print where to go."""
+"""`flask --app wsgi demo`: upgrade the database, set up the demo and print where to go.
+
+surveys.demo is imported when the command runs, so a serving app never loads it."""
 
 import json
 import sys
@@ -11,8 +13,6 @@ from surveys.channels.posters import POSTER_PATH
 from surveys.channels.receipts import RECEIPT_PATH
 from surveys.cli.urls import pairing_url, public_url
 from surveys.db import db
-from surveys.demo.history import DEFAULT_DAYS, generate_history
-from surveys.demo.shops import demo_locations, set_up_demo
 
 
 @click.command("demo")
@@ -25,12 +25,14 @@ from surveys.demo.shops import demo_locations, set_up_demo
     help="Also add this many answers of history, with their cases, to the demo shops.",
 )
 @click.option(
-    "--days", type=click.IntRange(min=1, max=730), default=DEFAULT_DAYS, show_default=True
+    "--days", type=click.IntRange(min=1, max=730), help="Days the history spans [default: 90]."
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same history.")
 @with_appcontext
-def demo_command(as_json: bool, base_url: str | None, responses: int, days: int, seed: int):
+def demo_command(as_json: bool, base_url: str | None, responses: int, days: int | None, seed: int):
     """Upgrade the database and set up the demo location, survey, kiosk and owner."""
+    from surveys.demo.shops import set_up_demo
+
     upgrade()
     setup = set_up_demo()
     db.session.commit()
@@ -63,8 +65,12 @@ def demo_command(as_json: bool, base_url: str | None, responses: int, days: int,
     click.echo(f"  Printable poster (admin): {result['poster_page_url']}")
 
 
-def _demo_history(responses: int, days: int, seed: int) -> None:
+def _demo_history(responses: int, days: int | None, seed: int) -> None:
     """Add history to the demo shops, with a progress bar on stderr."""
+    from surveys.demo.history import DEFAULT_DAYS, generate_history
+    from surveys.demo.shops import demo_locations
+
+    days = days or DEFAULT_DAYS
     with click.progressbar(
         length=responses, label="Demo history", file=sys.stderr, show_pos=True
     ) as bar:

@@ -20,7 +20,7 @@ from surveys.db import db
 from surveys.errors import AlreadyAnswered, CodeExpired, CodeInvalid, SubmissionInvalid
 from surveys.models import Location, Response, utcnow
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
 REFERENCE = DOCS / "receipt_code_reference.py"
 BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
