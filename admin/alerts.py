@@ -16,7 +16,8 @@ from flask import abort, make_response, render_template, request
 from flask_login import current_user
 
 from admin import bp
-from admin.presentation import render_page_or_fragment, signed_in_user
+from admin.presentation import signed_in_user
+from admin.rendering import render_page
 from surveys.cases.inbox import (
     FeedCursor,
     InboxFilter,
@@ -69,7 +70,7 @@ def alerts_list():
     """The inbox, newest first; the filter form swaps only the list."""
     inbox = _inbox_filter()
     context = _inbox_context(inbox, feed_cursor(signed_in_user(), inbox))
-    return render_page_or_fragment(
+    return render_page(
         "admin/alerts/list.html", "admin/alerts/_inbox.html", with_title=True, **context
     )
 

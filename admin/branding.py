@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
-from admin.survey_pages import go_to, render_page, visible_locations
+from admin.rendering import render_page
+from admin.survey_pages import go_to, visible_locations
 from surveys.authoring.access import can_edit_surveys
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
@@ -41,7 +42,7 @@ def branding_list():
     if not can_edit_surveys(current_user):
         abort(403)
     brands = [(location, brand_of(location)) for location in visible_locations()]
-    return render_page("admin/branding/list.html", "admin/branding/list.html", brands=brands)
+    return render_page("admin/branding/list.html", brands=brands)
 
 
 def _form(location: Location, status: int = 200, errors=None, values=None):

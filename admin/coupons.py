@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 
 from admin import bp
 from admin.limits import download_limit
-from admin.presentation import render_page_or_fragment, signed_in_user
+from admin.presentation import signed_in_user
+from admin.rendering import render_page
 from surveys.cases.coupons import coupon_qr_svg, redeem_coupon
 from surveys.db import db
 from surveys.errors import SubmissionError
@@ -33,7 +34,7 @@ def coupons_redeem():
         coupon = redeem_coupon(request.form.get("code", ""), signed_in_user(), request.remote_addr)
     except SubmissionError as refused:
         db.session.rollback()
-        return render_page_or_fragment(
+        return render_page(
             "admin/coupons/redeem.html",
             "admin/coupons/_result.html",
             refused.status,
@@ -41,6 +42,4 @@ def coupons_redeem():
             code=request.form.get("code", ""),
         )
     db.session.commit()
-    return render_page_or_fragment(
-        "admin/coupons/redeem.html", "admin/coupons/_result.html", coupon=coupon
-    )
+    return render_page("admin/coupons/redeem.html", "admin/coupons/_result.html", coupon=coupon)

@@ -1,8 +1,8 @@
-"""What the survey pages share: fetching with access checks, page or fragment, and the
-editor's context (versions, assignments, preview)."""
+"""What the survey pages share: fetching with access checks, going back to the editor after
+a save, and the editor's context (versions, assignments, preview)."""
 
 from babel.lists import format_list
-from flask import abort, make_response, redirect, render_template, request
+from flask import abort, make_response, redirect, request
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
@@ -23,14 +23,6 @@ from surveys.db import db
 from surveys.languages import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, localized
 from surveys.models import RATING_RANGES, Channel, Location, Survey
 from surveys.people.access import restrict_to_visible
-
-
-def render_page(page: str, partial: str, status: int = 200, **context):
-    """The partial when htmx swaps it in, else the whole page that includes it."""
-    wanted = partial if request.headers.get("HX-Request-Type") == "partial" else page
-    response = make_response(render_template(wanted, **context), status)
-    response.headers["Vary"] = "HX-Request-Type"
-    return response
 
 
 def go_to(url: str):

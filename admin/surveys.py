@@ -5,11 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
+from admin.rendering import render_page
 from admin.survey_pages import (
     editor_context,
     go_to,
     labels,
-    render_page,
     survey_or_404,
     visible_locations,
 )
