@@ -27,12 +27,12 @@ from surveys.cases.inbox import (
     inbox_alerts,
     new_alert_count,
     parse_filter,
-    visible_locations,
 )
 from surveys.cases.presence import HEARTBEAT_SECONDS, record_presence, watched_location_ids
 from surveys.db import db
 from surveys.errors import NotVisible, SubmissionInvalid
 from surveys.models import AlertStatus
+from surveys.people.access import visible_locations
 
 # Under a second from tap to screen even for a tap just after a poll: this wait plus the
 # tap's and the poll's own round trips (tens of milliseconds each, see docs/performance.md).

@@ -6,11 +6,12 @@ from flask_login import current_user
 
 from admin import bp
 from admin.rendering import render_page
-from admin.survey_pages import go_to, visible_locations
+from admin.survey_pages import go_to
 from surveys.authoring.access import can_edit_surveys
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import Location, LocationBrand
+from surveys.people.access import visible_locations
 from surveys.people.audit import record_audit
 from surveys.places.branding import MAX_LOGO_BYTES, brand_of, update_brand
 
@@ -30,7 +31,7 @@ def _location_or_404(location_id: int) -> Location:
     """A location the owner may brand."""
     if not can_edit_surveys(current_user):
         abort(403)
-    location = next((loc for loc in visible_locations() if loc.id == location_id), None)
+    location = next((loc for loc in visible_locations(current_user) if loc.id == location_id), None)
     if location is None:
         abort(404)
     return location
@@ -41,7 +42,7 @@ def branding_list():
     """Every location with its name, logo and colour."""
     if not can_edit_surveys(current_user):
         abort(403)
-    brands = [(location, brand_of(location)) for location in visible_locations()]
+    brands = [(location, brand_of(location)) for location in visible_locations(current_user)]
     return render_page("admin/branding/list.html", brands=brands)
 
 

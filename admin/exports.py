@@ -8,8 +8,8 @@ from admin.guards import manager_required
 from admin.limits import export_limit
 from admin.presentation import signed_in_user
 from admin.rendering import render_page
-from surveys.cases.inbox import visible_locations
 from surveys.errors import NotVisible, SubmissionInvalid
+from surveys.people.access import visible_locations
 from surveys.reporting.exports import export_csv, parse_export
 from surveys.reporting.metrics import PERIOD_KINDS
 

@@ -5,7 +5,6 @@ from babel.lists import format_list
 from flask import abort, make_response, redirect, request
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import select
 
 from admin.survey_labels import (
     CHANNEL_LABELS,
@@ -21,8 +20,8 @@ from surveys.authoring.form import MAX_TEXT_LENGTH, SurveyDraft
 from surveys.authoring.versions import current_version, family_versions, is_draft, response_counts
 from surveys.db import db
 from surveys.languages import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, localized
-from surveys.models import RATING_RANGES, Channel, Location, Survey
-from surveys.people.access import restrict_to_visible
+from surveys.models import RATING_RANGES, Channel, Survey
+from surveys.people.access import visible_locations
 
 
 def go_to(url: str):
@@ -44,16 +43,10 @@ def survey_or_404(survey_id: int, edit: bool = False) -> Survey:
     return survey
 
 
-def visible_locations() -> list[Location]:
-    """The locations the signed-in user may see, by name."""
-    statement = restrict_to_visible(select(Location), current_user, Location.id)
-    return list(db.session.scalars(statement.order_by(Location.name)))
-
-
 def editor_context(survey: Survey, draft: SurveyDraft, errors: dict, dirty: bool) -> dict:
     """Everything the editor page shows around the form."""
     versions = list(db.session.scalars(family_versions(survey)))
-    locations = visible_locations()
+    locations = visible_locations(current_user)
     options = preview_options(survey, request.args)
     return {
         "survey": survey,

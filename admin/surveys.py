@@ -6,13 +6,7 @@ from flask_login import current_user
 
 from admin import bp
 from admin.rendering import render_page
-from admin.survey_pages import (
-    editor_context,
-    go_to,
-    labels,
-    survey_or_404,
-    visible_locations,
-)
+from admin.survey_pages import editor_context, go_to, labels, survey_or_404
 from admin.survey_preview import preview_options, render_preview
 from surveys.authoring.access import (
     can_edit_surveys,
@@ -27,6 +21,7 @@ from surveys.authoring.versions import draft_of, save_survey
 from surveys.db import db
 from surveys.errors import SubmissionError
 from surveys.models import Survey
+from surveys.people.access import visible_locations
 from surveys.people.audit import record_audit
 
 # A survey in six scripts posts far more than the app-wide 64 KB a kiosk tap may send.
@@ -46,7 +41,7 @@ def surveys_list():
     if not can_view_surveys(current_user):
         abort(403)
     surveys = list(db.session.scalars(visible_surveys(current_user)))
-    names = {location.id: location.name for location in visible_locations()}
+    names = {location.id: location.name for location in visible_locations(current_user)}
     shown_at = {
         s.id: sorted({names[a.location_id] for a in visible_assignments(current_user, s)})
         for s in surveys
@@ -123,7 +118,7 @@ def survey_assignments_update(survey_id: int):
     survey = survey_or_404(survey_id, edit=True)
     try:
         slots = parse_slots(request.form.getlist("slot"))
-        assign_slots(survey, slots, visible_locations())
+        assign_slots(survey, slots, visible_locations(current_user))
     except SubmissionError as refused:
         db.session.rollback()
         for message in refused.errors.values():
