@@ -75,7 +75,7 @@ def test_the_trail_pages_newest_first(app_context):
 
 def test_no_application_code_writes_sql_that_changes_audit_rows():
     """The listeners watch the ORM; this catches raw SQL, which they cannot see."""
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     sources = [root / "wsgi.py", *(root / "surveys").rglob("*.py"), *(root / "admin").rglob("*.py")]
     sources += (root / "kiosk").rglob("*.py")
     pattern = re.compile(
