@@ -16,6 +16,7 @@ from flask import abort, make_response, render_template, request
 from flask_login import current_user
 
 from admin import bp
+from admin.guards import refuse
 from admin.presentation import signed_in_user
 from admin.rendering import render_page
 from surveys.cases.inbox import (
@@ -44,7 +45,7 @@ def _inbox_filter() -> InboxFilter:
     try:
         return parse_filter(current_user, request.args)
     except NotVisible:
-        abort(404)
+        refuse(404)
     except SubmissionInvalid:
         abort(400)
 

@@ -1,9 +1,10 @@
 """A case: the customer's response, their earlier visits, the timeline, and the actions."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from admin import bp
+from admin.guards import refuse
 from admin.presentation import signed_in_user
 from admin.rendering import render_page, wants_partial
 from surveys.cases.actions import (
@@ -26,7 +27,7 @@ def _visible_alert(alert_id: int) -> Alert:
     try:
         return alert_for(signed_in_user(), alert_id)
     except NotVisible:
-        abort(404)
+        refuse(404)
 
 
 def _case_context(alert: Alert, **extra) -> dict:
@@ -65,8 +66,8 @@ def _perform(alert_id: int, action: str, run=None):
     except NotAllowed:
         db.session.rollback()
         record_refusal(alert, user, action, request.remote_addr)
-        db.session.commit()
-        abort(403)
+        db.session.commit()  # the case's own record of the attempt, before refuse() rolls back
+        refuse(403, alert.location_id)
     except SubmissionError as refused:
         db.session.rollback()
         alert = _visible_alert(alert_id)

@@ -1,9 +1,10 @@
 """Coupons: the printable coupon and the till's redemption form."""
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 
 from admin import bp
+from admin.guards import scoped_or_404
 from admin.limits import download_limit
 from admin.presentation import signed_in_user
 from admin.rendering import render_page
@@ -11,16 +12,13 @@ from surveys.cases.coupons import coupon_qr_svg, redeem_coupon
 from surveys.db import db
 from surveys.errors import SubmissionError
 from surveys.models import Coupon
-from surveys.people.access import can_see_location
 
 
 @bp.get("/coupons/<int:coupon_id>")
 @download_limit
 def coupon_detail(coupon_id: int):
     """The coupon to print and hand over: code, QR code, value, expiry."""
-    coupon = db.session.get(Coupon, coupon_id)
-    if coupon is None or not can_see_location(signed_in_user(), coupon.location_id):
-        abort(404)
+    coupon = scoped_or_404(Coupon, coupon_id)
     qr = coupon_qr_svg(coupon, _("QR code of the coupon code %(code)s", code=coupon.code))
     return render_template("admin/coupons/print.html", coupon=coupon, qr=qr)
 

@@ -2,10 +2,11 @@
 a save, and the editor's context (versions, assignments, preview)."""
 
 from babel.lists import format_list
-from flask import abort, make_response, redirect, request
+from flask import make_response, redirect, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from admin.guards import refuse
 from admin.survey_labels import (
     CHANNEL_LABELS,
     DEVICE_LABELS,
@@ -37,9 +38,9 @@ def survey_or_404(survey_id: int, edit: bool = False) -> Survey:
     """A survey the signed-in user may see (else 404), and edit when asked (else 403)."""
     survey = db.session.get(Survey, survey_id)
     if survey is None or not can_view_survey(current_user, survey):
-        abort(404)
+        refuse(404)
     if edit and not can_edit_surveys(current_user):
-        abort(403)
+        refuse(403)
     return survey
 
 

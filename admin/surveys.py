@@ -5,15 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
+from admin.guards import survey_editors_required, surveys_required
 from admin.rendering import render_page
 from admin.survey_pages import editor_context, go_to, labels, survey_or_404
 from admin.survey_preview import preview_options, render_preview
-from surveys.authoring.access import (
-    can_edit_surveys,
-    can_view_surveys,
-    visible_assignments,
-    visible_surveys,
-)
+from surveys.authoring.access import visible_assignments, visible_surveys
 from surveys.authoring.assignments import assign_slots, parse_slots
 from surveys.authoring.form import apply_action, parse_survey_form, validate_survey
 from surveys.authoring.templates import TEMPLATES, create_from_template
@@ -36,10 +32,9 @@ def _allow_larger_editor_forms(endpoint, _values):
 
 
 @bp.get("/surveys/")
+@surveys_required
 def surveys_list():
     """Every survey the user may see, and for owners the ready templates."""
-    if not can_view_surveys(current_user):
-        abort(403)
     surveys = list(db.session.scalars(visible_surveys(current_user)))
     names = {location.id: location.name for location in visible_locations(current_user)}
     shown_at = {
@@ -52,10 +47,9 @@ def surveys_list():
 
 
 @bp.post("/surveys/")
+@survey_editors_required
 def surveys_create():
     """A new survey from a ready-made template, in one click."""
-    if not can_edit_surveys(current_user):
-        abort(403)
     template = request.form.get("template", "")
     if template not in TEMPLATES:
         abort(422)  # only a tampered form names no known template
