@@ -16,7 +16,9 @@ from flask import abort, make_response, render_template, request
 from flask_login import current_user
 
 from admin import bp
-from admin.presentation import render_page_or_fragment, signed_in_user
+from admin.guards import refuse
+from admin.presentation import signed_in_user
+from admin.rendering import render_page
 from surveys.cases.inbox import (
     FeedCursor,
     InboxFilter,
@@ -26,12 +28,12 @@ from surveys.cases.inbox import (
     inbox_alerts,
     new_alert_count,
     parse_filter,
-    visible_locations,
 )
 from surveys.cases.presence import HEARTBEAT_SECONDS, record_presence, watched_location_ids
 from surveys.db import db
 from surveys.errors import NotVisible, SubmissionInvalid
 from surveys.models import AlertStatus
+from surveys.people.access import visible_locations
 
 # Under a second from tap to screen even for a tap just after a poll: this wait plus the
 # tap's and the poll's own round trips (tens of milliseconds each, see docs/performance.md).
@@ -43,7 +45,7 @@ def _inbox_filter() -> InboxFilter:
     try:
         return parse_filter(current_user, request.args)
     except NotVisible:
-        abort(404)
+        refuse(404)
     except SubmissionInvalid:
         abort(400)
 
@@ -69,7 +71,7 @@ def alerts_list():
     """The inbox, newest first; the filter form swaps only the list."""
     inbox = _inbox_filter()
     context = _inbox_context(inbox, feed_cursor(signed_in_user(), inbox))
-    return render_page_or_fragment(
+    return render_page(
         "admin/alerts/list.html", "admin/alerts/_inbox.html", with_title=True, **context
     )
 

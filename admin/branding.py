@@ -1,15 +1,17 @@
 """Branding per location: the name, logo and accent colour of its kiosk and link pages."""
 
-from flask import abort, flash, request, url_for
+from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
-from admin.survey_pages import go_to, render_page, visible_locations
-from surveys.authoring.access import can_edit_surveys
+from admin.guards import location_or_404, survey_editors_required
+from admin.rendering import render_page
+from admin.survey_pages import go_to
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import Location, LocationBrand
+from surveys.people.access import visible_locations
 from surveys.people.audit import record_audit
 from surveys.places.branding import MAX_LOGO_BYTES, brand_of, update_brand
 
@@ -25,23 +27,12 @@ def _allow_logo_uploads(endpoint, _values):
         request.max_content_length = BRANDING_BODY_LIMIT
 
 
-def _location_or_404(location_id: int) -> Location:
-    """A location the owner may brand."""
-    if not can_edit_surveys(current_user):
-        abort(403)
-    location = next((loc for loc in visible_locations() if loc.id == location_id), None)
-    if location is None:
-        abort(404)
-    return location
-
-
 @bp.get("/branding/")
+@survey_editors_required
 def branding_list():
     """Every location with its name, logo and colour."""
-    if not can_edit_surveys(current_user):
-        abort(403)
-    brands = [(location, brand_of(location)) for location in visible_locations()]
-    return render_page("admin/branding/list.html", "admin/branding/list.html", brands=brands)
+    brands = [(location, brand_of(location)) for location in visible_locations(current_user)]
+    return render_page("admin/branding/list.html", brands=brands)
 
 
 def _form(location: Location, status: int = 200, errors=None, values=None):
@@ -63,15 +54,17 @@ def _form(location: Location, status: int = 200, errors=None, values=None):
 
 
 @bp.get("/branding/<int:location_id>")
+@survey_editors_required
 def branding_edit(location_id: int):
     """The branding form of one location."""
-    return _form(_location_or_404(location_id))
+    return _form(location_or_404(location_id))
 
 
 @bp.post("/branding/<int:location_id>")
+@survey_editors_required
 def branding_update(location_id: int):
     """Check the name, colour and logo together, then store them, or say what is wrong."""
-    location = _location_or_404(location_id)
+    location = location_or_404(location_id)
     upload = request.files.get("logo")
     logo = upload.read() if upload and upload.filename else None
     values = {key: request.form.get(key, "") for key in ("display_name", "accent_color")}

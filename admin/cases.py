@@ -1,10 +1,12 @@
 """A case: the customer's response, their earlier visits, the timeline, and the actions."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from admin import bp
-from admin.presentation import render_page_or_fragment, signed_in_user
+from admin.guards import refuse
+from admin.presentation import signed_in_user
+from admin.rendering import render_page, wants_partial
 from surveys.cases.actions import (
     act_on_case,
     alert_for,
@@ -25,7 +27,7 @@ def _visible_alert(alert_id: int) -> Alert:
     try:
         return alert_for(signed_in_user(), alert_id)
     except NotVisible:
-        abort(404)
+        refuse(404)
 
 
 def _case_context(alert: Alert, **extra) -> dict:
@@ -51,9 +53,7 @@ def _case_context(alert: Alert, **extra) -> dict:
 def alert_detail(alert_id: int):
     """The case page."""
     alert = _visible_alert(alert_id)
-    return render_page_or_fragment(
-        "admin/alerts/case.html", "admin/alerts/_case.html", **_case_context(alert)
-    )
+    return render_page("admin/alerts/case.html", "admin/alerts/_case.html", **_case_context(alert))
 
 
 def _perform(alert_id: int, action: str, run=None):
@@ -66,20 +66,20 @@ def _perform(alert_id: int, action: str, run=None):
     except NotAllowed:
         db.session.rollback()
         record_refusal(alert, user, action, request.remote_addr)
-        db.session.commit()
-        abort(403)
+        db.session.commit()  # the case's own record of the attempt, before refuse() rolls back
+        refuse(403, alert.location_id)
     except SubmissionError as refused:
         db.session.rollback()
         alert = _visible_alert(alert_id)
         context = _case_context(alert, errors=refused.errors, values=request.form)
-        return render_page_or_fragment(
+        return render_page(
             "admin/alerts/case.html", "admin/alerts/_case.html", refused.status, **context
         )
     db.session.commit()
-    if request.headers.get("HX-Request-Type") != "partial":
+    if not wants_partial():
         flash(message)
         return redirect(url_for("admin.alert_detail", alert_id=alert_id), code=303)
-    return render_page_or_fragment(
+    return render_page(
         "admin/alerts/case.html", "admin/alerts/_case.html", **_case_context(alert, done=message)
     )
 

@@ -1,25 +1,24 @@
 """Coupons: the printable coupon and the till's redemption form."""
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 
 from admin import bp
+from admin.guards import scoped_or_404
 from admin.limits import download_limit
-from admin.presentation import render_page_or_fragment, signed_in_user
+from admin.presentation import signed_in_user
+from admin.rendering import render_page
 from surveys.cases.coupons import coupon_qr_svg, redeem_coupon
 from surveys.db import db
 from surveys.errors import SubmissionError
 from surveys.models import Coupon
-from surveys.people.access import can_see_location
 
 
 @bp.get("/coupons/<int:coupon_id>")
 @download_limit
 def coupon_detail(coupon_id: int):
     """The coupon to print and hand over: code, QR code, value, expiry."""
-    coupon = db.session.get(Coupon, coupon_id)
-    if coupon is None or not can_see_location(signed_in_user(), coupon.location_id):
-        abort(404)
+    coupon = scoped_or_404(Coupon, coupon_id)
     qr = coupon_qr_svg(coupon, _("QR code of the coupon code %(code)s", code=coupon.code))
     return render_template("admin/coupons/print.html", coupon=coupon, qr=qr)
 
@@ -33,7 +32,7 @@ def coupons_redeem():
         coupon = redeem_coupon(request.form.get("code", ""), signed_in_user(), request.remote_addr)
     except SubmissionError as refused:
         db.session.rollback()
-        return render_page_or_fragment(
+        return render_page(
             "admin/coupons/redeem.html",
             "admin/coupons/_result.html",
             refused.status,
@@ -41,6 +40,4 @@ def coupons_redeem():
             code=request.form.get("code", ""),
         )
     db.session.commit()
-    return render_page_or_fragment(
-        "admin/coupons/redeem.html", "admin/coupons/_result.html", coupon=coupon
-    )
+    return render_page("admin/coupons/redeem.html", "admin/coupons/_result.html", coupon=coupon)

@@ -18,8 +18,8 @@ from admin.dashboard_figures import (
     summary_figures,
 )
 from admin.guards import dashboards_required, refuse
-from admin.presentation import render_page_or_fragment, signed_in_user
-from admin.rendering import wants_partial
+from admin.presentation import signed_in_user
+from admin.rendering import render_page, wants_partial
 from surveys.errors import NotVisible, PeriodInvalid, SubmissionInvalid
 from surveys.reporting.dashboard_filter import DashboardFilter, parse_dashboard_filter
 from surveys.reporting.metrics import Period, dashboard, latest_comments
@@ -29,7 +29,7 @@ PAGE = "admin/dashboards/show.html"
 
 def _render(partial: str, status: int = 200, **context):
     """The page, or the partial htmx asked for, with the dashboard's formatters."""
-    return render_page_or_fragment(
+    return render_page(
         PAGE,
         partial,
         status=status,

@@ -1,15 +1,15 @@
 """The CSV export of responses: a form to choose the location and period, and the file."""
 
-from flask import Response, abort, request, stream_with_context
+from flask import Response, request, stream_with_context
 from flask_babel import get_locale
 
 from admin import bp
-from admin.guards import manager_required
+from admin.guards import manager_required, refuse
 from admin.limits import export_limit
 from admin.presentation import signed_in_user
 from admin.rendering import render_page
-from surveys.cases.inbox import visible_locations
 from surveys.errors import NotVisible, SubmissionInvalid
+from surveys.people.access import visible_locations
 from surveys.reporting.exports import export_csv, parse_export
 from surveys.reporting.metrics import PERIOD_KINDS
 
@@ -44,7 +44,7 @@ def exports_responses_csv():
     try:
         export = parse_export(signed_in_user(), request.args)
     except NotVisible:
-        abort(404)
+        refuse(404)
     except SubmissionInvalid as invalid:
         return _page(422, invalid.errors)
     body = stream_with_context(export_csv(export, str(get_locale())))

@@ -11,6 +11,7 @@ from typing import NoReturn, TypeVar
 from flask import abort, request
 from flask_login import current_user
 
+from surveys.authoring.access import can_edit_surveys, can_view_surveys
 from surveys.db import db
 from surveys.models import Location, User
 from surveys.people.access import (
@@ -62,6 +63,8 @@ def _role_required(allowed):
 owner_required = _role_required(is_owner)
 manager_required = _role_required(can_manage_locations_setup)
 dashboards_required = _role_required(can_view_dashboards)
+surveys_required = _role_required(can_view_surveys)
+survey_editors_required = _role_required(can_edit_surveys)  # surveys, assignments, branding
 
 
 def location_or_404(location_id: int, user: User | None = None) -> Location:

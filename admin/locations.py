@@ -48,9 +48,10 @@ def _form(fields: LocationFields, location: Location | None = None, errors=None,
 @manager_required
 def locations_list():
     """The locations the user may see, with links to their staff and tablets."""
-    locations = db.session.scalars(visible_locations(current_user))
     return render_page(
-        "admin/locations/list.html", locations=list(locations), can_edit=is_owner(current_user)
+        "admin/locations/list.html",
+        locations=visible_locations(current_user),
+        can_edit=is_owner(current_user),
     )
 
 

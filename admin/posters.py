@@ -2,38 +2,27 @@
 
 from flask import Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from admin import bp
+from admin.guards import location_or_404
 from admin.limits import download_limit
 from surveys.channels.posters import poster_invitations, poster_url
 from surveys.channels.qr import qr_png, qr_svg
-from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.languages import text_direction
-from surveys.models import Location
-from surveys.people.access import can_see_location
 
 FORMATS = {"a4": _l("A4 poster"), "a6": _l("A6 table tent")}
 PRINT_DPI = 300
 DEFAULT_PNG_SIZE = 1500  # 12.7 cm at 300 dpi: a poster's QR code
 
 
-def _visible_location(location_id: int) -> Location:
-    """The location, if the signed-in user may see it; 404 otherwise, as if it did not exist."""
-    location = db.session.get(Location, location_id)
-    if location is None or not can_see_location(current_user, location_id):
-        abort(404)
-    return location
-
-
 @bp.get("/locations/<int:location_id>/poster")
 def poster_show(location_id: int):
     """The printable poster (A4) or table tent (A6) with the QR code and the invitation."""
-    location = _visible_location(location_id)
+    location = location_or_404(location_id)
     size = request.args.get("format", "a4")
     if size not in FORMATS:
-        abort(404)
+        abort(404)  # no such print format: nothing refused, nothing to audit
     return render_template(
         "admin/posters/poster.html",
         location=location,
@@ -50,7 +39,7 @@ def poster_show(location_id: int):
 @download_limit
 def poster_svg(location_id: int):
     """The poster's QR code as SVG: sharp at any print size."""
-    location = _visible_location(location_id)
+    location = location_or_404(location_id)
     return Response(qr_svg(poster_url(location)), mimetype="image/svg+xml")
 
 
@@ -58,7 +47,7 @@ def poster_svg(location_id: int):
 @download_limit
 def poster_png(location_id: int):
     """The poster's QR code as a PNG at print resolution; ?size= in pixels."""
-    location = _visible_location(location_id)
+    location = location_or_404(location_id)
     try:
         image = qr_png(poster_url(location), request.args.get("size", DEFAULT_PNG_SIZE), PRINT_DPI)
     except SubmissionInvalid as invalid:

@@ -1,11 +1,10 @@
-"""What admin templates share: labels for case states, times, amounts, page or fragment."""
+"""What admin templates share: labels for case states, times, amounts."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask import make_response, render_template, request
 from flask_babel import format_decimal, format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -69,15 +68,6 @@ def local_date(moment: datetime, timezone: str, format: str = "medium") -> str:
 def money(cents: int | None) -> str:
     """An amount in cents as the reader writes it, e.g. 12.50."""
     return "" if cents is None else format_decimal(cents / 100, format="#,##0.00")
-
-
-def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):
-    """The fragment when htmx swaps part of the page, else the whole page."""
-    partial = request.headers.get("HX-Request-Type") == "partial"
-    response = make_response(render_template(fragment if partial else page, **context), status)
-    response.headers["Vary"] = "HX-Request-Type"
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def signed_in_user():

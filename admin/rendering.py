@@ -1,4 +1,8 @@
-"""Rendering admin pages: a section's partial for htmx, the whole page otherwise."""
+"""Rendering admin pages: a section's partial for htmx, the whole page otherwise.
+
+Every admin page renders through render_page. No page asks for Cache-Control here: the
+blueprint sends no-store on every admin response (admin/__init__.py).
+"""
 
 from flask import make_response, redirect, render_template, request
 
@@ -12,6 +16,7 @@ def render_page(page: str, partial: str | None = None, status: int = 200, **cont
     """The partial when htmx swaps it in, else the page that includes it."""
     template = partial if partial and wants_partial() else page
     response = make_response(render_template(template, **context), status)
+    # The same address answers with a page or a partial: caches must tell them apart.
     response.headers["Vary"] = "HX-Request-Type"
     return response
 

@@ -1,12 +1,12 @@
-"""What the survey pages share: fetching with access checks, page or fragment, and the
-editor's context (versions, assignments, preview)."""
+"""What the survey pages share: fetching with access checks, going back to the editor after
+a save, and the editor's context (versions, assignments, preview)."""
 
 from babel.lists import format_list
-from flask import abort, make_response, redirect, render_template, request
+from flask import make_response, redirect, request
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import select
 
+from admin.guards import refuse
 from admin.survey_labels import (
     CHANNEL_LABELS,
     DEVICE_LABELS,
@@ -21,16 +21,8 @@ from surveys.authoring.form import MAX_TEXT_LENGTH, SurveyDraft
 from surveys.authoring.versions import current_version, family_versions, is_draft, response_counts
 from surveys.db import db
 from surveys.languages import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, localized
-from surveys.models import RATING_RANGES, Channel, Location, Survey
-from surveys.people.access import restrict_to_visible
-
-
-def render_page(page: str, partial: str, status: int = 200, **context):
-    """The partial when htmx swaps it in, else the whole page that includes it."""
-    wanted = partial if request.headers.get("HX-Request-Type") == "partial" else page
-    response = make_response(render_template(wanted, **context), status)
-    response.headers["Vary"] = "HX-Request-Type"
-    return response
+from surveys.models import RATING_RANGES, Channel, Survey
+from surveys.people.access import visible_locations
 
 
 def go_to(url: str):
@@ -46,22 +38,16 @@ def survey_or_404(survey_id: int, edit: bool = False) -> Survey:
     """A survey the signed-in user may see (else 404), and edit when asked (else 403)."""
     survey = db.session.get(Survey, survey_id)
     if survey is None or not can_view_survey(current_user, survey):
-        abort(404)
+        refuse(404)
     if edit and not can_edit_surveys(current_user):
-        abort(403)
+        refuse(403)
     return survey
-
-
-def visible_locations() -> list[Location]:
-    """The locations the signed-in user may see, by name."""
-    statement = restrict_to_visible(select(Location), current_user, Location.id)
-    return list(db.session.scalars(statement.order_by(Location.name)))
 
 
 def editor_context(survey: Survey, draft: SurveyDraft, errors: dict, dirty: bool) -> dict:
     """Everything the editor page shows around the form."""
     versions = list(db.session.scalars(family_versions(survey)))
-    locations = visible_locations()
+    locations = visible_locations(current_user)
     options = preview_options(survey, request.args)
     return {
         "survey": survey,

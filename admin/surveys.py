@@ -5,21 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from admin import bp
-from admin.survey_pages import (
-    editor_context,
-    go_to,
-    labels,
-    render_page,
-    survey_or_404,
-    visible_locations,
-)
+from admin.guards import survey_editors_required, surveys_required
+from admin.rendering import render_page
+from admin.survey_pages import editor_context, go_to, labels, survey_or_404
 from admin.survey_preview import preview_options, render_preview
-from surveys.authoring.access import (
-    can_edit_surveys,
-    can_view_surveys,
-    visible_assignments,
-    visible_surveys,
-)
+from surveys.authoring.access import visible_assignments, visible_surveys
 from surveys.authoring.assignments import assign_slots, parse_slots
 from surveys.authoring.form import apply_action, parse_survey_form, validate_survey
 from surveys.authoring.templates import TEMPLATES, create_from_template
@@ -27,6 +17,7 @@ from surveys.authoring.versions import draft_of, save_survey
 from surveys.db import db
 from surveys.errors import SubmissionError
 from surveys.models import Survey
+from surveys.people.access import visible_locations
 from surveys.people.audit import record_audit
 
 # A survey in six scripts posts far more than the app-wide 64 KB a kiosk tap may send.
@@ -41,12 +32,11 @@ def _allow_larger_editor_forms(endpoint, _values):
 
 
 @bp.get("/surveys/")
+@surveys_required
 def surveys_list():
     """Every survey the user may see, and for owners the ready templates."""
-    if not can_view_surveys(current_user):
-        abort(403)
     surveys = list(db.session.scalars(visible_surveys(current_user)))
-    names = {location.id: location.name for location in visible_locations()}
+    names = {location.id: location.name for location in visible_locations(current_user)}
     shown_at = {
         s.id: sorted({names[a.location_id] for a in visible_assignments(current_user, s)})
         for s in surveys
@@ -57,10 +47,9 @@ def surveys_list():
 
 
 @bp.post("/surveys/")
+@survey_editors_required
 def surveys_create():
     """A new survey from a ready-made template, in one click."""
-    if not can_edit_surveys(current_user):
-        abort(403)
     template = request.form.get("template", "")
     if template not in TEMPLATES:
         abort(422)  # only a tampered form names no known template
@@ -123,7 +112,7 @@ def survey_assignments_update(survey_id: int):
     survey = survey_or_404(survey_id, edit=True)
     try:
         slots = parse_slots(request.form.getlist("slot"))
-        assign_slots(survey, slots, visible_locations())
+        assign_slots(survey, slots, visible_locations(current_user))
     except SubmissionError as refused:
         db.session.rollback()
         for message in refused.errors.values():

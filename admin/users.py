@@ -41,7 +41,6 @@ def _fields_of(user: User) -> AccountFields:
 
 def _form(fields: AccountFields, user: User | None = None, errors=None, status: int = 200):
     """The account form, empty, filled in, or with what was wrong."""
-    locations = db.session.scalars(visible_locations(actor().user))
     return render_page(
         FORM_PAGE,
         status=status,
@@ -49,7 +48,7 @@ def _form(fields: AccountFields, user: User | None = None, errors=None, status: 
         fields=fields,
         errors=errors or {},
         roles=list(Role),
-        locations=list(locations),
+        locations=visible_locations(actor().user),
     )
 
 

@@ -21,7 +21,6 @@ from surveys.models import (
     AlertEvent,
     AlertStatus,
     Answer,
-    Location,
     Response,
     User,
     utcnow,
@@ -159,9 +158,3 @@ def feed_cursor(user: User, inbox: InboxFilter) -> FeedCursor:
     ).one()
     due_mark = int(row[2].replace(tzinfo=UTC).timestamp()) if row[2] else 0
     return FeedCursor(row[0] or 0, row[1] or 0, due_mark)
-
-
-def visible_locations(user: User) -> list[Location]:
-    """The locations the user may filter by, by name."""
-    statement = restrict_to_visible(select(Location), user, Location.id)
-    return list(db.session.scalars(statement.order_by(Location.name)))

@@ -2,6 +2,7 @@
 
 from sqlalchemy import Select, select
 
+from surveys.db import db
 from surveys.models import Location, Role, User
 
 
@@ -41,9 +42,10 @@ def can_manage_locations_setup(user: User) -> bool:
     return user.role in (Role.OWNER, Role.MANAGER)
 
 
-def visible_locations(user: User) -> Select:
-    """The statement listing the locations a user may see, by name."""
-    return restrict_to_visible(select(Location).order_by(Location.name), user, Location.id)
+def visible_locations(user: User) -> list[Location]:
+    """The locations a user may see, by name."""
+    statement = restrict_to_visible(select(Location).order_by(Location.name), user, Location.id)
+    return list(db.session.scalars(statement))
 
 
 def can_view_dashboards(user: User) -> bool:

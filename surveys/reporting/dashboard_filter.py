@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 
 from flask_babel import gettext as _
 
-from surveys.db import db
 from surveys.errors import NotVisible, SubmissionInvalid
 from surveys.models import Location, User, utcnow
 from surveys.numbers import whole_number
@@ -56,7 +55,7 @@ def parse_dashboard_filter(user: User, args: Mapping[str, str]) -> DashboardFilt
         raise SubmissionInvalid({"location": _("Please choose a location from the list.")})
     if rating_text and rating is None:
         raise SubmissionInvalid({"rating": _("Please choose a rating from the list.")})
-    locations = tuple(db.session.scalars(visible_locations(user)))
+    locations = tuple(visible_locations(user))
     if location_id is not None and location_id not in {loc.id for loc in locations}:
         raise NotVisible()  # another's location, or none at all: the same answer
     return DashboardFilter(

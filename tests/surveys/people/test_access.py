@@ -14,8 +14,8 @@ from surveys.people.access import (
 )
 
 
-def names(statement) -> list[str]:
-    return [location.name for location in db.session.scalars(statement)]
+def names(locations) -> list[str]:
+    return [location.name for location in locations]
 
 
 def test_owners_see_every_location_and_managers_only_theirs(app_context, shops):
