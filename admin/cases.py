@@ -12,7 +12,6 @@ from surveys.cases.actions import (
     alert_for,
     colleagues_for,
     offered_actions,
-    record_refusal,
 )
 from surveys.cases.customers import earlier_visits
 from surveys.cases.presence import HEARTBEAT_SECONDS
@@ -64,9 +63,6 @@ def _perform(alert_id: int, action: str, run=None):
     try:
         message = run()
     except NotAllowed:
-        db.session.rollback()
-        record_refusal(alert, user, action, request.remote_addr)
-        db.session.commit()  # the case's own record of the attempt, before refuse() rolls back
         refuse(403, alert.location_id)
     except SubmissionError as refused:
         db.session.rollback()

@@ -73,18 +73,6 @@ def act_on_case(
     return message
 
 
-def record_refusal(alert: Alert, user: User, action: str, client_address: str | None) -> None:
-    """Audit a case action the user was not allowed to take."""
-    record_audit(
-        "case.refused",
-        actor=user,
-        location_id=alert.location_id,
-        client_address=client_address,
-        alert_id=alert.id,
-        attempted=action,
-    )
-
-
 def _note(form: Mapping[str, str], errors: dict[str, str]) -> str | None:
     """The optional note, cleaned."""
     return clean_text(form.get("note", ""), "note", errors)
