@@ -20,6 +20,7 @@ from surveys.db import db
 from surveys.demo.shops import DEMO_LOCATION, set_up_demo
 from surveys.models import Channel, Device, Location, Role, Staff, Survey, User
 from surveys.places.locations import assign_survey
+from tests.threads import join_all
 from wsgi import create_app
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -148,7 +149,7 @@ def live_server(app):
     app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     yield app.config["PUBLIC_URL"]
     server.shutdown()
-    thread.join(timeout=5)
+    join_all([thread], seconds=5)
 
 
 KNOWN_PASSWORD = "correct horse battery staple"

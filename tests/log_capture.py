@@ -28,7 +28,7 @@ PII_MARKERS = tuple(
     {words for *_, words, _contact, _handled in SAMPLE_CASES if words} | {DEMO_CUSTOMER[1]}
 )
 # The app's loggers are read down to DEBUG; the root keeps its level for everyone else's.
-APP_LOGGERS = ("wsgi", "surveys", "admin", "kiosk", "werkzeug", "gunicorn")
+APP_LOGGERS = ("wsgi", "surveys", "admin", "kiosk", "api", "werkzeug", "gunicorn")
 # The test SMTP server (aiosmtpd) stands in for the recipient's mail server, not for us.
 FOREIGN_LOGGERS = ("mail.log",)
 WORKER_KEY = "pii_log_violations"

@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.log_capture import GUARD, PiiLogGuard, personal_data_in
@@ -87,6 +88,7 @@ def run_leaky_suite(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_a_suite_that_logs_an_address_fails_and_names_the_test(tmp_path):
     run = run_leaky_suite(tmp_path)
     assert run.returncode == 1, run.stdout
@@ -94,6 +96,7 @@ def test_a_suite_that_logs_an_address_fails_and_names_the_test(tmp_path):
     assert f"test_logs_an_address: surveys.leak logged {FAKE_ADDRESS}" in run.stdout
 
 
+@pytest.mark.slow
 def test_under_xdist_a_workers_leak_outside_tests_fails_the_session_too(tmp_path):
     run = run_leaky_suite(tmp_path, "-n", "2")
     assert run.returncode == 1, run.stdout

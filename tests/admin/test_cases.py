@@ -11,6 +11,7 @@ from sqlalchemy import select
 from surveys.db import db
 from surveys.models import Alert, AlertStatus, AuditEvent, OutboxMessage, Response, Staff, utcnow
 from tests.case_factories import csrf_headers, live_csrf, live_sign_in, sign_in
+from tests.threads import join_all
 
 PARTIAL = {"HX-Request-Type": "partial"}
 
@@ -156,8 +157,7 @@ def test_two_managers_acknowledging_at_once_one_wins(app, live_server, cast, new
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    join_all(threads)
     assert sorted(statuses) == [200, 409]
     assert len(stored_events(app, alert_id)) == 1
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from surveys.db import db
 from surveys.models import Coupon
 from tests.case_factories import csrf_headers, live_csrf, live_sign_in, sign_in
+from tests.threads import join_all
 
 PARTIAL = {"HX-Request-Type": "partial"}
 
@@ -100,8 +101,7 @@ def test_two_tills_redeeming_the_same_coupon_at_once_one_succeeds(
     ]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    join_all(threads)
     assert sorted(statuses) == [200, 409]
     with app.app_context():
         coupon = db.session.scalars(select(Coupon)).one()

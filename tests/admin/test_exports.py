@@ -164,6 +164,7 @@ def test_neutralised_cells(value, cell):
     assert neutralised(value) == cell
 
 
+@pytest.mark.slow
 def test_a_big_export_arrives_in_several_chunks(app, shops, signed_in):
     with app.app_context():
         location = db.session.get(Location, shops.a)

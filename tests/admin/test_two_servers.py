@@ -20,6 +20,7 @@ from tests.log_capture import scan_output
 
 pytestmark = [
     pytest.mark.postgres,
+    pytest.mark.slow,
     pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs TEST_DATABASE_URL (PostgreSQL)"),
 ]
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,7 +1,6 @@
 """The inbox in a real Chromium next to the kiosk: a sad tap appears live, with a chime,
 a notification and the count in the title; then the case is handled to the end."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from surveys.db import db
 from surveys.demo.shops import DEMO_LOCATION
 from surveys.models import Alert, AlertStatus, InboxPresence, Location, Outcome, Remedy, utcnow
 from tests.browser.conftest import CSP_LISTENER, EXPECT_TIMEOUT_MS, TABLET, _on_console
+from tests.waiting import wait_until
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -198,20 +198,16 @@ def test_the_promise_lasts_while_the_inbox_is_open_and_ends_when_it_closes(
 ):
     forget_presence(app)
     fresh = utcnow() - PRESENCE_TTL + timedelta(seconds=1)
+
+    def reported_in() -> bool:
+        db.session.rollback()  # read what the server stored since the last look
+        return db.session.scalar(select(InboxPresence.seen_at)) > fresh
+
     with app.app_context():  # the open page reports in again by itself
-        wait_for(lambda: db.session.scalar(select(InboxPresence.seen_at)) > fresh)
+        wait_until(reported_in, seconds=3 * HEARTBEAT_SECONDS, what="the inbox's heartbeat")
     assert promise_after_a_sad_tap(tablet)
 
     inbox.goto(f"{live_server}/admin/coupons/redeem")  # the inbox is closed
     assert axe(inbox) == []
     forget_presence(app)
     assert not promise_after_a_sad_tap(tablet)
-
-
-def wait_for(condition, seconds: float = 3 * HEARTBEAT_SECONDS) -> None:
-    """Poll a condition until it holds, failing after a generous time."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "the condition never held"
-        db.session.rollback()
-        time.sleep(0.2)

@@ -3,7 +3,6 @@ the outbox in IndexedDB keeps every answer through a reload and a browser restar
 each one exactly once when the network returns, even when a reply was lost on the way."""
 
 import shutil
-import time
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from tests.browser.conftest import (
     BrowserProblems,
 )
 from tests.browser.test_kiosk import configure_location, expect_start_screen, face, pair
+from tests.waiting import wait_until
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -89,9 +89,7 @@ def stored_count(app) -> int:
 
 def wait_for_rows(app, count: int, deadline_s: float = SYNC_DEADLINE_S) -> None:
     """Poll the database until it holds `count` responses, failing after the deadline."""
-    stop = time.monotonic() + deadline_s
-    while stored_count(app) < count and time.monotonic() < stop:
-        time.sleep(0.25)
+    wait_until(lambda: stored_count(app) >= count, deadline_s, f"{count} stored responses")
     assert stored_count(app) == count
 
 
@@ -245,9 +243,12 @@ def test_a_lost_reply_is_resent_and_stores_nothing_new(
     face(page, 3).click()
     expect(page.locator(".thanks")).to_be_visible()
     assert stored_count(app) == 1
-    stop = time.monotonic() + SYNC_DEADLINE_S
-    while len(deliveries) < 2 and time.monotonic() < stop:
-        page.wait_for_timeout(250)
+    wait_until(
+        lambda: len(deliveries) >= 2,
+        SYNC_DEADLINE_S,
+        "a resend of the lost reply",
+        pause=lambda seconds: page.wait_for_timeout(seconds * 1000),  # serves the route
+    )
     expect_start_screen(page, timeout=RESET_WAIT_MS)
     expect(page.locator("#kiosk-status")).to_have_attribute("data-pending", "0")
     # Resent at least once (under load a slow reply may be resent twice), always the same
@@ -297,9 +298,8 @@ def test_leaving_kiosk_mode_needs_the_pin(app, demo, live_server, page, browser_
 
     page.mouse.move(10, 10)
     page.mouse.down()
-    page.wait_for_timeout(3_300)
+    expect(dialog).to_be_visible()  # opens while the corner is still held
     page.mouse.up()
-    expect(dialog).to_be_visible()
     for digit in "1111":
         dialog.locator(f"button[data-digit='{digit}']").click()
     dialog.get_by_role("button", name="Leave").click()
@@ -318,13 +318,12 @@ def test_the_tablet_reports_its_health(app, demo, live_server, page):
     with app.app_context():
         from surveys.models import Device
 
-        stop = time.monotonic() + 10
-        while time.monotonic() < stop:
-            device = db.session.scalars(select(Device)).one()
-            if device.last_heartbeat_at is not None:
-                break
-            db.session.rollback()
-            time.sleep(0.2)
+        def heard_from() -> bool:
+            db.session.rollback()  # read what the server stored since the last look
+            return db.session.scalars(select(Device)).one().last_heartbeat_at is not None
+
+        wait_until(heard_from, seconds=10, what="the first heartbeat")
+        device = db.session.scalars(select(Device)).one()
         assert device.app_version == version
         assert device.queue_length == 0
         assert abs(device.clock_skew_seconds) <= 2

@@ -9,6 +9,7 @@ instead of the same derandomized ones; COUNTERPULSE_FUZZ_REPORT=path collects th
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -19,6 +20,7 @@ from tests.admin.conftest import cast, new_alert  # noqa: F401  (fixtures for th
 from tests.fuzz.invariants import database_problems
 from tests.fuzz.wire import path_uuid, sent_uuid
 
+FUZZ_DIR = Path(__file__).parent
 DEFAULT_EXAMPLES = 1000  # about 45 s on the shared 2-core machine; found what 300 missed
 
 
@@ -79,3 +81,10 @@ class Accepted:
             problems = database_problems(self.taps, self.follow_ups)
         named = set(re.findall(r"[0-9a-f-]{36}", " ".join(problems)))
         assert problems == [], {name: self.history.get(name) for name in named}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test in this folder slow: each runs hundreds of hostile requests."""
+    for item in items:
+        if FUZZ_DIR in item.path.parents:
+            item.add_marker(pytest.mark.slow)

@@ -24,7 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 LIMIT = 5
 ATTEMPTS = 24
 
-pytestmark = pytest.mark.skipif(not TEST_REDIS_URL, reason="TEST_REDIS_URL is not set")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not TEST_REDIS_URL, reason="TEST_REDIS_URL is not set"),
+]
 
 
 def free_port() -> int:

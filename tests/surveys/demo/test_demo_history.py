@@ -22,6 +22,8 @@ from surveys.models import (
 )
 from surveys.reporting.metrics import Period, dashboard
 
+pytestmark = pytest.mark.slow  # each test writes months of history
+
 NOW = datetime(2026, 11, 20, 9, 30)  # a Friday morning, naive UTC
 DAYS = 28
 

@@ -16,6 +16,7 @@ from surveys.notify.digests import send_due_digests
 from surveys.notify.outbox import deliver_next
 from surveys.reporting.metrics import Period, dashboard
 from tests.surveys.notify.conftest import add_manager
+from tests.threads import join_all
 
 # 09:00 in Yerevan (the demo shop), 06:00 in Tirane (the second shop): naive UTC.
 FRIDAY_MORNING = datetime(2026, 11, 20, 5, 0)
@@ -125,8 +126,7 @@ def test_several_workers_at_once_queue_one_digest(app, shops, smtp):
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join()
+    join_all(threads)
     assert sum(counts) == 2
     deliver_all()
     assert sorted(mail["To"] for mail in smtp.messages) == sorted(

@@ -20,6 +20,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from surveys.capture.responses import Tap, record_tap
@@ -31,6 +32,7 @@ from surveys.notify.worker import enqueued, start_in_process
 from surveys.places.devices import device_for_pairing_code, pair_device
 from tests.log_capture import scan_output
 from tests.surveys.notify.conftest import sad_tap
+from tests.threads import join_all
 from wsgi import create_app
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -87,6 +89,7 @@ def stop(process: subprocess.Popen) -> str:
     return output.decode()
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_delivery_loses_nothing(database_uri, device, demo, receiver, webhook):
     sad_taps(device, demo, 5)
     ids = set(statuses())
@@ -119,6 +122,7 @@ def test_a_worker_killed_mid_delivery_loses_nothing(database_uri, device, demo, 
     assert all(request.verified for request in receiver.log)
 
 
+@pytest.mark.slow
 def test_two_workers_never_deliver_the_same_message(database_uri, device, demo, receiver, webhook):
     sad_taps(device, demo, 24)
     receiver.delay = 0.1  # long enough for the workers' deliveries to overlap
@@ -146,8 +150,7 @@ def test_concurrent_claims_are_disjoint(app, device, demo, webhook):
     threads = [threading.Thread(target=claim_all, args=(bucket,)) for bucket in claimed]
     for thread in threads:
         thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    join_all(threads)
     everything = [pk for bucket in claimed for pk in bucket]
     assert sorted(everything) == sorted(set(everything)) and len(everything) == 12
 
@@ -213,7 +216,7 @@ def test_a_forked_process_starts_its_own_worker(app):
         assert state["pid"] == os.getpid() and state["thread"].is_alive()
     finally:
         state["stop"].set()
-        state["thread"].join(timeout=10)
+        join_all([state["thread"]], seconds=10)
 
 
 def test_a_lease_shorter_than_a_delivery_is_refused(app):

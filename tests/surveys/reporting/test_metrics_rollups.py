@@ -149,6 +149,7 @@ def _assert_equal(locations) -> None:
                 assert fast == naive_latest_comments(chosen, period, "en", **filters), filters
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [2026])
 def test_rollups_kept_on_write_equal_the_naive_numbers(shops, seed):
     rng = random.Random(seed)
