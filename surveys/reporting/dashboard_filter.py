@@ -1,7 +1,7 @@
 """What a dashboard shows: whose locations, which period, and which comments.
 
 Who may see which location is decided here (through surveys/people/access.py), so the numbers of
-surveys/reporting/metrics.py are only ever asked for locations the user may see.
+surveys/reporting/metrics/ are only ever asked for locations the user may see.
 """
 
 from collections.abc import Mapping

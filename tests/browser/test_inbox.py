@@ -200,8 +200,9 @@ def test_the_promise_lasts_while_the_inbox_is_open_and_ends_when_it_closes(
     fresh = utcnow() - PRESENCE_TTL + timedelta(seconds=1)
 
     def reported_in() -> bool:
-        db.session.rollback()  # read what the server stored since the last look
-        return db.session.scalar(select(InboxPresence.seen_at)) > fresh
+        seen_at = db.session.scalar(select(InboxPresence.seen_at))
+        db.session.rollback()  # end the read: it would hold back the server's write
+        return seen_at > fresh
 
     with app.app_context():  # the open page reports in again by itself
         wait_until(reported_in, seconds=3 * HEARTBEAT_SECONDS, what="the inbox's heartbeat")

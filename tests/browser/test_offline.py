@@ -319,8 +319,9 @@ def test_the_tablet_reports_its_health(app, demo, live_server, page):
         from surveys.models import Device
 
         def heard_from() -> bool:
-            db.session.rollback()  # read what the server stored since the last look
-            return db.session.scalars(select(Device)).one().last_heartbeat_at is not None
+            heard_at = db.session.scalars(select(Device)).one().last_heartbeat_at
+            db.session.rollback()  # end the read: it would hold back the server's write
+            return heard_at is not None
 
         wait_until(heard_from, seconds=10, what="the first heartbeat")
         device = db.session.scalars(select(Device)).one()
