@@ -94,7 +94,6 @@ from admin import (  # noqa: E402,F401
     dashboards,
     devices,
     exports,
-    labels,
     locations,
     posters,
     presentation,

@@ -8,6 +8,8 @@ from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
 
 from admin.dashboard_figures import NOTHING, show
+from surveys.labels import OUTCOME_LABELS
+from surveys.models import Outcome
 
 # CSAT buckets of the heat map, worst first: (class, lowest CSAT in it).
 HEAT_BUCKETS = (("heat-1", 0.0), ("heat-2", 0.5), ("heat-3", 0.7), ("heat-4", 0.85))
@@ -113,7 +115,10 @@ def by_topic(rows) -> Chart:
 
 def outcomes(recovery) -> Chart:
     """Closed cases by outcome."""
-    labels = [_("Won back"), _("Neutral"), _("Lost")]
+    labels = [
+        str(OUTCOME_LABELS[outcome])
+        for outcome in (Outcome.WON_BACK, Outcome.NEUTRAL, Outcome.LOST)
+    ]
     counts = [recovery.won_back, recovery.neutral, recovery.lost]
     return Chart(
         "outcomes",

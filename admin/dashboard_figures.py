@@ -167,14 +167,6 @@ def recovery_figures(dashboard) -> list[Figure]:
     ]
 
 
-PERIOD_LABELS = {
-    "today": _l("Today"),
-    "7d": _l("Last 7 days"),
-    "30d": _l("Last 30 days"),
-    "custom": _l("Chosen dates"),
-}
-
-
 def period_text(period) -> str:
     """A period's days as the reader writes them, e.g. "Nov 17 – 23, 2026"."""
     if period.first == period.last:

@@ -10,7 +10,6 @@ from flask_babel import get_locale
 from admin import bp
 from admin.dashboard_charts import by_location, by_staff, by_topic, heat_legend, heat_map, outcomes
 from admin.dashboard_figures import (
-    PERIOD_LABELS,
     headline,
     moment,
     period_text,
@@ -33,7 +32,6 @@ def _render(partial: str, status: int = 200, **context):
         PAGE,
         partial,
         status=status,
-        period_labels=PERIOD_LABELS,
         period_text=period_text,
         moment=moment,
         **context,

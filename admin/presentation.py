@@ -6,44 +6,22 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask_babel import format_decimal, format_timedelta, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin import bp
 from surveys.cases.feedback import what_was_said
-from surveys.models import AlertStatus, EventKind, Outcome, Remedy, utcnow
-
-STATUS_LABELS = {
-    AlertStatus.NEW: _l("New"),
-    AlertStatus.ACKNOWLEDGED: _l("Acknowledged"),
-    AlertStatus.RESOLVED: _l("Resolved"),
-    AlertStatus.CLOSED: _l("Closed"),
-    AlertStatus.REOPENED: _l("Reopened"),
-}
-REMEDY_LABELS = {
-    Remedy.APOLOGY: _l("Apology"),
-    Remedy.REPLACEMENT: _l("Replacement"),
-    Remedy.REFUND: _l("Refund"),
-    Remedy.COUPON: _l("Coupon"),
-    Remedy.OTHER: _l("Something else"),
-}
-OUTCOME_LABELS = {
-    Outcome.WON_BACK: _l("Won back"),
-    Outcome.NEUTRAL: _l("Neutral"),
-    Outcome.LOST: _l("Lost"),
-}
-EVENT_LABELS = {
-    EventKind.APOLOGY_EMAILED: _l("Apology e-mailed to the customer"),
-    EventKind.DETAILS_ADDED: _l("The customer told us more"),
-    EventKind.ACKNOWLEDGED: _l("Acknowledged"),
-    EventKind.ASSIGNED: _l("Assigned"),
-    EventKind.RESOLVED: _l("Resolved"),
-    EventKind.FOLLOW_UP_SCHEDULED: _l("Follow-up scheduled"),
-    EventKind.CLOSED: _l("Closed"),
-    EventKind.REOPENED: _l("Reopened"),
-    EventKind.COUPON_ISSUED: _l("Coupon issued"),
-    EventKind.COUPON_REDEEMED: _l("Coupon redeemed"),
-}
+from surveys.labels import (
+    CASE_STATUS_LABELS,
+    DEVICE_STATUS_LABELS,
+    EVENT_KIND_LABELS,
+    EXPORT_PERIOD_LABELS,
+    OUTCOME_LABELS,
+    PERIOD_LABELS,
+    REMEDY_LABELS,
+    ROLE_LABELS,
+)
+from surveys.languages import LANGUAGE_NAMES
+from surveys.models import utcnow
 
 
 def ago(moment) -> str:
@@ -79,10 +57,15 @@ def signed_in_user():
 def _admin_template_helpers():
     """Labels and formatters for every admin template."""
     return {
-        "status_labels": STATUS_LABELS,
+        "status_labels": CASE_STATUS_LABELS,
         "remedy_labels": REMEDY_LABELS,
         "outcome_labels": OUTCOME_LABELS,
-        "event_labels": EVENT_LABELS,
+        "event_labels": EVENT_KIND_LABELS,
+        "role_labels": ROLE_LABELS,
+        "device_status_labels": DEVICE_STATUS_LABELS,
+        "period_labels": PERIOD_LABELS,
+        "export_period_labels": EXPORT_PERIOD_LABELS,
+        "language_names": LANGUAGE_NAMES,
         "what_was_said": what_was_said,
         "ago": ago,
         "local_time": local_time,

@@ -7,19 +7,19 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from admin.guards import refuse
-from admin.survey_labels import (
-    CHANNEL_LABELS,
-    DEVICE_LABELS,
-    KIND_LABELS,
-    OPERATOR_LABELS,
-    SHOWN_WHEN_LABELS,
-)
 from admin.survey_preview import DEVICES, preview_options, render_preview
 from surveys.authoring.access import can_edit_surveys, can_view_survey
 from surveys.authoring.assignments import slot_holders
 from surveys.authoring.form import MAX_TEXT_LENGTH, SurveyDraft
 from surveys.authoring.versions import current_version, family_versions, is_draft, response_counts
 from surveys.db import db
+from surveys.labels import (
+    CHANNEL_LABELS,
+    CONDITION_OPERATOR_LABELS,
+    PREVIEW_DEVICE_LABELS,
+    QUESTION_KIND_LABELS,
+    SHOWN_WHEN_LABELS,
+)
 from surveys.languages import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, localized
 from surveys.models import RATING_RANGES, Channel, Survey
 from surveys.people.access import visible_locations
@@ -72,10 +72,10 @@ def labels() -> dict:
     return {
         "channels": list(Channel),
         "channel_labels": CHANNEL_LABELS,
-        "kind_labels": KIND_LABELS,
+        "kind_labels": QUESTION_KIND_LABELS,
         "shown_when_labels": SHOWN_WHEN_LABELS,
-        "operator_labels": OPERATOR_LABELS,
-        "device_labels": DEVICE_LABELS,
+        "operator_labels": CONDITION_OPERATOR_LABELS,
+        "device_labels": PREVIEW_DEVICE_LABELS,
         "devices": DEVICES,
         "language_names": LANGUAGE_NAMES,
         "supported_languages": SUPPORTED_LANGUAGES,

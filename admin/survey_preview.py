@@ -15,8 +15,8 @@ from surveys.authoring.versions import current_version
 from surveys.capture import rules
 from surveys.capture.answers import CONSENT_TEXT
 from surveys.capture.conditions import follow_up_questions_for, screen_conditions, screen_for
-from surveys.capture.scales import FACE_LABELS
 from surveys.db import db
+from surveys.labels import FACE_LABELS
 from surveys.languages import LANGUAGE_NAMES, localized, text_direction
 from surveys.models import Location, Survey, SurveyAssignment
 from surveys.numbers import whole_number

@@ -8,7 +8,7 @@ from flask import g, make_response, render_template, request
 from kiosk import bp
 from surveys.capture.answers import CONSENT_TEXT
 from surveys.capture.responses import tap_outcome
-from surveys.capture.scales import FACE_LABELS
+from surveys.labels import FACE_LABELS
 from surveys.languages import LANGUAGE_NAMES, localized, text_direction
 from surveys.models import Location, Survey
 from surveys.places.branding import brand_of

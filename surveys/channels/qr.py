@@ -1,9 +1,10 @@
-"""QR codes for receipt and poster links: SVG for print, PNG at a chosen size in pixels."""
+"""QR codes of receipt and poster links and coupons: SVG for print and pages, PNG in pixels."""
 
 import io
 
 import qrcode
 from flask_babel import gettext as _
+from markupsafe import Markup
 from PIL import Image
 
 from surveys.errors import SubmissionInvalid
@@ -15,6 +16,18 @@ QUIET_ZONE = 4  # modules of white around the symbol, as the standard asks
 MIN_PNG_SIZE = 64
 MAX_PNG_SIZE = 4096
 QR_FORMATS = ("svg", "png", "none")
+
+# Markup.format escapes every value that is not Markup itself, a title included.
+SVG = Markup(
+    '<svg{image} xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {modules} {modules}"'
+    '{dimensions} shape-rendering="crispEdges">{title}'
+    '<rect width="{modules}" height="{modules}" fill="#fff"/>'
+    '<path fill="#000" d="{path}"/></svg>'
+)
+SVG_DIMENSIONS = Markup(' width="{0}" height="{0}"')
+# Shown inline in a page, the symbol is an image screen readers name; CSS sizes it by class.
+SVG_IMAGE = Markup(' class="qr" role="img"')
+SVG_TITLE = Markup("<title>{}</title>")
 
 
 def _symbol(data: str) -> qrcode.QRCode:
@@ -34,9 +47,8 @@ def qr_version(data: str) -> int:
     return _symbol(data).version
 
 
-def qr_svg(data: str, size: int | None = None) -> str:
-    """An SVG of the symbol: one path of dark runs; scales to its box unless sized in px."""
-    matrix = qr_matrix(data)
+def _dark_runs(matrix: list[list[bool]]) -> str:
+    """SVG path data drawing each row's runs of dark modules as one rectangle."""
     modules = len(matrix)
     runs = []
     for y, row in enumerate(matrix):
@@ -49,12 +61,18 @@ def qr_svg(data: str, size: int | None = None) -> str:
             while x < modules and row[x]:
                 x += 1
             runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
-    dimensions = f' width="{size}" height="{size}"' if size else ""
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {modules} {modules}"'
-        f'{dimensions} shape-rendering="crispEdges">'
-        f'<rect width="{modules}" height="{modules}" fill="#fff"/>'
-        f'<path fill="#000" d="{"".join(runs)}"/></svg>'
+    return "".join(runs)
+
+
+def qr_svg(data: str, size: int | None = None, title: str | None = None) -> Markup:
+    """The symbol as SVG, scaling to its box unless sized in px; a title makes it an image."""
+    matrix = qr_matrix(data)
+    return SVG.format(
+        image=SVG_IMAGE if title else "",
+        title=SVG_TITLE.format(title) if title else "",
+        dimensions=SVG_DIMENSIONS.format(size) if size else "",
+        modules=len(matrix),
+        path=_dark_runs(matrix),
     )
 
 

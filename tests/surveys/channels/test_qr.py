@@ -57,20 +57,32 @@ def test_the_poster_png_decodes_back_to_the_poster_link(app, demo):
         assert decode(Image.open(io.BytesIO(qr_png(link, 800)))) == [link]
 
 
+def drawn(modules: list[list[bool]], scale: int = 8):
+    """The modules drawn as a greyscale image, scale pixels each."""
+    image = Image.new("L", (len(modules) * scale,) * 2, 255)
+    for y, row in enumerate(modules):
+        for x, dark in enumerate(row):
+            if dark:
+                image.paste(0, (x * scale, y * scale, (x + 1) * scale, (y + 1) * scale))
+    return image
+
+
 def test_the_svg_is_well_formed_and_holds_the_same_symbol(app, receipt_link):
     svg = qr_svg(receipt_link, size=200)
     root = ElementTree.fromstring(svg)
     assert root.tag == f"{SVG_NS}svg" and root.get("width") == "200"
     modules = svg_modules(svg)
     assert modules == qr_matrix(receipt_link)
-    # Drawn module by module, it reads back as the link.
-    scale = 8
-    image = Image.new("L", (len(modules) * scale,) * 2, 255)
-    for y, row in enumerate(modules):
-        for x, dark in enumerate(row):
-            if dark:
-                image.paste(0, (x * scale, y * scale, (x + 1) * scale, (y + 1) * scale))
-    assert decode(image) == [receipt_link]
+    assert decode(drawn(modules)) == [receipt_link]
+
+
+def test_a_titled_svg_is_an_image_for_a_page_holding_the_same_symbol():
+    coupon_code = "ABCD-EFGH-JKLM"
+    svg = qr_svg(coupon_code, title='QR of <code> & "more"')
+    assert svg.startswith('<svg class="qr" role="img" ') and "width=" not in svg.split(">")[0]
+    root = ElementTree.fromstring(svg)
+    assert root.find(f"{SVG_NS}title").text == 'QR of <code> & "more"'  # escaped, read back
+    assert decode(drawn(svg_modules(svg))) == [coupon_code]
 
 
 @pytest.mark.parametrize("size", [0, 63, 4097, -5, "12px", None, 1.5, True])
