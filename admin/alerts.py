@@ -12,7 +12,7 @@ inbox is meant to stay visible on its phone or screen; the presence it reports l
 and the kiosk then stops promising that a manager will come.
 """
 
-from flask import abort, make_response, render_template, request
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from admin import bp
@@ -86,14 +86,12 @@ def alerts_feed():
         abort(400)
     now = feed_cursor(signed_in_user(), inbox)
     if now == seen:
-        return "", 204, {"Cache-Control": "no-store"}
+        return "", 204
     news = now.alert_id > seen.alert_id
     fresh = fresh_alerts(signed_in_user(), inbox, seen.alert_id) if news else []
-    response = make_response(
-        render_template("admin/alerts/_feed_update.html", fresh=fresh, **_inbox_context(inbox, now))
+    return render_template(
+        "admin/alerts/_feed_update.html", fresh=fresh, **_inbox_context(inbox, now)
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.post("/alerts/presence")

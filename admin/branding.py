@@ -6,8 +6,7 @@ from flask_login import current_user
 
 from admin import bp
 from admin.guards import location_or_404, survey_editors_required
-from admin.rendering import render_page
-from admin.survey_pages import go_to
+from admin.rendering import go_to, render_page
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import Location, LocationBrand

@@ -24,3 +24,12 @@ def render_page(page: str, partial: str | None = None, status: int = 200, **cont
 def see_other(location: str):
     """The redirect after a successful plain form post (303: the browser follows with GET)."""
     return redirect(location, code=303)
+
+
+def go_to(url: str):
+    """After a save: htmx loads the page anew (the preview too), a plain form is redirected."""
+    if request.headers.get("HX-Request"):
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)

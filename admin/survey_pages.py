@@ -1,8 +1,8 @@
-"""What the survey pages share: fetching with access checks, going back to the editor after
-a save, and the editor's context (versions, assignments, preview)."""
+"""What the survey pages share: fetching with access checks, and the editor's context
+(versions, assignments, preview)."""
 
 from babel.lists import format_list
-from flask import make_response, redirect, request
+from flask import request
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -23,15 +23,6 @@ from surveys.labels import (
 from surveys.languages import LANGUAGE_NAMES, SUPPORTED_LANGUAGES, localized
 from surveys.models import RATING_RANGES, Channel, Survey
 from surveys.people.access import visible_locations
-
-
-def go_to(url: str):
-    """After a save: htmx loads the page anew (the preview too), a plain form is redirected."""
-    if request.headers.get("HX-Request"):
-        response = make_response("", 200)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url, code=303)
 
 
 def survey_or_404(survey_id: int, edit: bool = False) -> Survey:

@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from admin import bp
 from admin.guards import survey_editors_required, surveys_required
-from admin.rendering import render_page
-from admin.survey_pages import editor_context, go_to, labels, survey_or_404
+from admin.rendering import go_to, render_page
+from admin.survey_pages import editor_context, labels, survey_or_404
 from admin.survey_preview import preview_options, render_preview
 from surveys.authoring.access import visible_assignments, visible_surveys
 from surveys.authoring.assignments import assign_slots, parse_slots
