@@ -18,6 +18,7 @@ KIOSK_STATIC_FILES = (
     "js/kiosk.js",
     "js/kiosk-exit.js",
     "js/conditions.js",
+    "js/steps.js",
     "img/faces.svg",
 )
 SERVICE_WORKER_SOURCE = "js/sw.js"

@@ -3,6 +3,9 @@
   "use strict";
   var idleTimer = null;
   var startScreen = null;  // the start screen as the server sent it, for a reset with no network
+  var thanksShownAt = null;
+  // A double tap on Send must not dismiss the thanks it opens before it is read.
+  var DISMISS_AFTER_MS = 600;
 
   function newUuid() {
     // crypto.randomUUID needs a secure context; a tablet on the shop's LAN may use plain http.
@@ -44,6 +47,9 @@
     if (fresh) { fresh.value = newUuid(); }
     var thanks = document.querySelector("[data-reset-after]");
     if (thanks) { armIdle(Number(thanks.dataset.resetAfter)); }
+    var done = document.querySelector("#screen .thanks [data-dismiss]");
+    thanksShownAt = done ? Date.now() : null;
+    if (done) { done.hidden = false; }
     var form = document.querySelector("[data-idle-timeout]");
     if (form) { armIdle(Number(form.dataset.idleTimeout)); }
   }
@@ -62,6 +68,13 @@
       if (stamp) { stamp.value = new Date(queue ? queue.now() : Date.now()).toISOString(); }
     }
   }, true);
+  // The thank-you goes away at a tap anywhere but the staff's exit, instead of its seconds.
+  document.addEventListener("click", function (event) {
+    if (thanksShownAt === null || Date.now() - thanksShownAt < DISMISS_AFTER_MS) { return; }
+    if (event.target.closest && event.target.closest("#kiosk-exit, .kiosk-exit-corner")) { return; }
+    thanksShownAt = null;
+    reset();
+  });
   ["pointerdown", "keydown", "input"].forEach(function (name) {
     document.addEventListener(name, onActivity, true);
   });
