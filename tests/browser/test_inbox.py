@@ -118,6 +118,7 @@ def test_a_sad_tap_reaches_the_open_inbox_and_the_case_is_handled_to_the_end(
 
     # The customer says more; the kiosk promises a manager: the owner's inbox is open.
     tablet.get_by_label("Waiting time").check()
+    tablet.get_by_role("button", name="Next").click()
     tablet.get_by_label("Would you like to tell us more?").fill("Twenty minutes at one till.")
     tablet.locator("form.follow-up button[type=submit]").click()
     expect(tablet.locator(".manager-coming")).to_have_text(

@@ -62,6 +62,7 @@ def test_a_hindi_customer_answers_a_receipt_once(app, demo, live_server, phone, 
     found["follow-up"] = axe(phone)
     questions = demo.question_ids
     phone.locator(f"input[name=q{questions['topics']}][value=waiting]").check()
+    phone.locator("form.follow-up [data-step-next]").tap()
     phone.locator(f"#q{questions['comment']}").fill(HINDI_COMMENT)
     phone.locator("form.follow-up button[type=submit]").tap()
 
