@@ -244,8 +244,8 @@ def small_targets(page) -> list[str]:
 
 
 def test_every_kiosk_target_is_at_least_48_px(demo, tablet, browser_problems):
-    """Start screen, each follow-up step, a refused send and the thanks at 1024 x 768; the
-    refused send reopens the step to fix, which still fits."""
+    """Start screen, each follow-up step, a refused send, the thanks and the praise at
+    1024 x 768; the refused send reopens the step to fix, which still fits."""
     browser_problems.allow("status of 422")
     page = tablet
     found = {"start": small_targets(page)}
@@ -264,6 +264,11 @@ def test_every_kiosk_target_is_at_least_48_px(demo, tablet, browser_problems):
     send_button(page).click()
     expect(page.get_by_role("button", name="Done")).to_be_visible()
     found["thanks"] = small_targets(page)
+    page.wait_for_timeout(700)
+    page.get_by_role("button", name="Done").click()
+    face(page, 5).click()
+    expect(page.locator("form.praise")).to_be_visible()
+    found["praise"] = small_targets(page)
     assert {screen: small for screen, small in found.items() if small} == {}
 
 
