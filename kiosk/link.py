@@ -10,10 +10,10 @@ from kiosk import link_bp
 from kiosk.forms import first, strict_form
 from kiosk.link_guard import check_link_post, issue_form_token
 from kiosk.screens import _kiosk_template_helpers, render_screen
+from surveys.capture.next_screen import next_screen_for
 from surveys.capture.responses import (
     Source,
     Tap,
-    follow_up_questions,
     record_follow_up,
     record_tap,
     response_from,
@@ -81,23 +81,26 @@ def render_start(routes: LinkRoutes, location: Location, survey: Survey):
 
 
 def render_next(routes: LinkRoutes, response: Response, status: int = 200, **form_state):
-    """The follow-up or praise the answer opened, else the thanks."""
+    """The screen the answer is at: its follow-up or praise, else the thanks."""
     g.language = response.language
+    shown = next_screen_for(response, form_state.get("values"))
     location = response.location
-    if response.follow_up == FollowUp.OFFERED:
-        return render_link(
-            "follow_up" if response.is_negative else "praise",
-            status,
-            response=response,
-            questions=follow_up_questions(response),
-            location=location,
-            staff=location.active_staff(),
+    if shown.name != "thanks":
+        form_state.update(
             follow_up_url=routes.follow_up(response.uuid),
             form_token=issue_form_token(routes.subject, response.uuid),
-            **form_state,
         )
-    # Nobody will come to a phone at home: the kiosk's "a manager will come" is not promised.
-    return render_link("thanks", response=response, location=location, manager_coming=False)
+    return render_link(
+        shown.name,
+        status,
+        response=response,
+        location=location,
+        staff=location.active_staff(),
+        questions=shown.questions,
+        conditions=shown.conditions,
+        manager_coming=shown.manager_coming,
+        **form_state,
+    )
 
 
 def render_answered(location: Location, status: int = 200):

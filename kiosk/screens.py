@@ -7,10 +7,10 @@ from flask import g, make_response, render_template, request
 
 from kiosk import bp
 from surveys.capture.answers import CONSENT_TEXT
-from surveys.capture.responses import tap_outcome
+from surveys.capture.next_screen import next_screen
 from surveys.labels import FACE_LABELS
 from surveys.languages import LANGUAGE_NAMES, localized, text_direction
-from surveys.models import Location, Survey
+from surveys.models import Channel, Location, Survey
 from surveys.places.branding import brand_of
 
 # Stands for the response id in the screens a start page carries; the tablet writes it in.
@@ -55,17 +55,33 @@ def offline_screens(survey: Survey, location: Location) -> dict:
     follow-up gets its own server-rendered screen."""
     outcomes, screens = {}, []
     for rating in survey.main_question.rating_range:
-        outcome = tap_outcome(survey, rating)
+        shown = next_screen(survey, rating, Channel.KIOSK, location, live=False)
         screen = "thanks"
-        if outcome.questions:
-            kind = "follow_up" if outcome.negative else "praise"
-            screen = f"{kind}-{rating}"
-            screens.append(SimpleNamespace(name=screen, kind=kind, questions=outcome.questions))
-        outcomes[rating] = {"negative": outcome.negative, "screen": screen}
+        if shown.name != "thanks":
+            screen = f"{shown.name}-{rating}"
+            response = SimpleNamespace(uuid=PLACEHOLDER_RESPONSE_ID, is_negative=shown.negative)
+            screens.append(
+                SimpleNamespace(
+                    name=screen,
+                    kind=shown.name,
+                    questions=shown.questions,
+                    conditions=shown.conditions,
+                    response=response,
+                )
+            )
+        outcomes[rating] = {"negative": shown.negative, "screen": screen}
+    worst = next_screen(
+        survey,
+        survey.main_question.rating_range[0],
+        Channel.KIOSK,
+        location,
+        finished=True,
+        live=False,
+    )
     return {
         "outcomes": outcomes,
         "screens": screens,
-        "placeholder": SimpleNamespace(uuid=PLACEHOLDER_RESPONSE_ID),
+        "manager_coming": worst.manager_coming,
         "staff": location.active_staff(),
     }
 

@@ -6,16 +6,14 @@ from kiosk import bp
 from kiosk.device import DEVICE_COOKIE, device_required, set_device_cookie
 from kiosk.forms import first, strict_form
 from kiosk.screens import offline_screens, render_screen
-from surveys.capture.conditions import screen_conditions, screen_for
+from surveys.capture.next_screen import next_screen_for
 from surveys.capture.responses import (
     Tap,
-    follow_up_questions,
     record_follow_up,
     record_tap,
     response_for_device,
     survey_for,
 )
-from surveys.cases.presence import manager_is_watching
 from surveys.db import db
 from surveys.errors import NotFound, SubmissionInvalid
 from surveys.models import Channel, FollowUp, utcnow
@@ -84,24 +82,16 @@ def _offered_language(language: str | None) -> str:
 
 def _next_screen(response, status: int = 200, **form_state):
     g.language = response.language
+    shown = next_screen_for(response, form_state.get("values"))
     location = response.location
-    if response.follow_up == FollowUp.OFFERED:
-        questions = follow_up_questions(response)
-        main = response.survey.main_question
-        return render_screen(
-            screen_for(response.is_negative, questions),
-            status,
-            response=response,
-            questions=questions,
-            location=location,
-            staff=location.active_staff(),
-            conditions=screen_conditions(
-                main, response.rating, questions, form_state.get("values", {})
-            ),
-            **form_state,
-        )
-    # No empty promises: only while a manager is on duty or has this location's inbox open.
-    manager_coming = response.alert is not None and manager_is_watching(location)
     return render_screen(
-        "thanks", response=response, location=location, manager_coming=manager_coming
+        shown.name,
+        status,
+        response=response,
+        location=location,
+        staff=location.active_staff(),
+        questions=shown.questions,
+        conditions=shown.conditions,
+        manager_coming=shown.manager_coming,
+        **form_state,
     )
