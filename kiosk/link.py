@@ -4,12 +4,12 @@ language, the start screen, the screen after each answer, and friendly refusals.
 import uuid
 from dataclasses import dataclass
 
-from flask import g, request, url_for
+from flask import request, url_for
 
 from kiosk import link_bp
 from kiosk.forms import first, strict_form
 from kiosk.link_guard import check_link_post, issue_form_token
-from kiosk.screens import _kiosk_template_helpers, render_screen
+from kiosk.screens import _kiosk_template_helpers, render_screen, use_language
 from surveys.capture.next_screen import next_screen_for
 from surveys.capture.responses import (
     Source,
@@ -53,11 +53,9 @@ def choose_language(location: Location) -> str:
     """The language picked with one tap, else the phone's best match, else the default."""
     requested = request.args.get("lang")
     if requested in location.languages:
-        g.language = requested
-    else:
-        best = request.accept_languages.best_match(location.languages)
-        g.language = best or location.default_language
-    return g.language
+        return use_language(requested)
+    best = request.accept_languages.best_match(location.languages)
+    return use_language(best or location.default_language)
 
 
 def render_link(screen: str, status: int = 200, **context):
@@ -82,7 +80,7 @@ def render_start(routes: LinkRoutes, location: Location, survey: Survey):
 
 def render_next(routes: LinkRoutes, response: Response, status: int = 200, **form_state):
     """The screen the answer is at: its follow-up or praise, else the thanks."""
-    g.language = response.language
+    use_language(response.language)
     shown = next_screen_for(response, form_state.get("values"))
     location = response.location
     if shown.name != "thanks":
@@ -116,7 +114,7 @@ def take_tap(routes: LinkRoutes, source: Source) -> Response:
     check_link_post(routes.subject, response_uuid, first(fields, "form_token"))
     location = source.location
     language = first(fields, "language") or ""
-    g.language = language if language in location.languages else location.default_language
+    use_language(language if language in location.languages else location.default_language)
     tap = Tap(
         response_uuid=response_uuid,
         question_id=first(fields, "question") or "",
@@ -132,6 +130,8 @@ def take_follow_up(routes: LinkRoutes, source: Source, response_uuid: str):
     """Join a posted follow-up to its response; the form again with 422 when it needs fixing."""
     fields = strict_form()
     check_link_post(routes.subject, response_uuid, first(fields, "form_token"))
+    # The answers' errors, the consent and the thanks are in the language the customer chose.
+    use_language(response_from(source, response_uuid).language)
     try:
         response = record_follow_up(source, response_uuid, fields)
     except SubmissionInvalid as invalid:

@@ -4,6 +4,7 @@ import uuid
 from types import SimpleNamespace
 
 from flask import g, make_response, render_template, request
+from flask_babel import refresh
 
 from kiosk import bp
 from surveys.capture.answers import CONSENT_TEXT
@@ -21,6 +22,13 @@ def _no_store(response):
     response.headers["Vary"] = "HX-Request-Type, Cookie"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def use_language(language: str) -> str:
+    """Render everything after this in the language, whatever was translated before it."""
+    g.language = language
+    refresh()  # Flask-Babel keeps the locale of the first word it translated in a request
+    return language
 
 
 def render_screen(screen: str, status: int = 200, page: str = "kiosk/page.html", **context):
@@ -44,7 +52,7 @@ def render_partial(template: str, status: int = 200, **context):
 
 def render_unpaired(revoked: bool):
     """The page an unpaired or revoked browser gets instead of the survey."""
-    g.language = request.accept_languages.best_match(list(LANGUAGE_NAMES)) or "en"
+    use_language(request.accept_languages.best_match(list(LANGUAGE_NAMES)) or "en")
     return render_screen("unpaired", status=403, revoked=revoked)
 
 

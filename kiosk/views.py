@@ -5,7 +5,7 @@ from flask import g, request
 from kiosk import bp
 from kiosk.device import DEVICE_COOKIE, device_required, set_device_cookie
 from kiosk.forms import first, strict_form
-from kiosk.screens import offline_screens, render_screen
+from kiosk.screens import offline_screens, render_screen, use_language
 from surveys.capture.next_screen import next_screen_for
 from surveys.capture.responses import (
     Tap,
@@ -25,7 +25,7 @@ def start():
     """The start screen: how was your visit, five faces, a language switch."""
     location = g.device.location
     requested = request.args.get("lang")
-    g.language = requested if requested in location.languages else location.default_language
+    use_language(requested if requested in location.languages else location.default_language)
     survey = survey_for(location.id, Channel.KIOSK)
     if survey is None or survey.main_question is None:
         raise NotFound()
@@ -44,7 +44,7 @@ def start():
 def responses_create():
     """Store the tap at once, then show the follow-up or the thanks."""
     fields = strict_form()
-    g.language = _offered_language(first(fields, "language"))
+    use_language(_offered_language(first(fields, "language")))
     tap = Tap(
         response_uuid=first(fields, "response_id") or "",
         question_id=first(fields, "question") or "",
@@ -63,6 +63,8 @@ def responses_create():
 def follow_up_create(response_id):
     """Join the follow-up's answers to the response and thank the customer."""
     fields = strict_form()
+    # The answers' errors, the consent and the thanks are in the language the customer chose.
+    use_language(response_for_device(g.device, str(response_id)).language)
     try:
         response = record_follow_up(g.device, str(response_id), fields)
     except SubmissionInvalid as invalid:
@@ -81,7 +83,7 @@ def _offered_language(language: str | None) -> str:
 
 
 def _next_screen(response, status: int = 200, **form_state):
-    g.language = response.language
+    use_language(response.language)
     shown = next_screen_for(response, form_state.get("values"))
     location = response.location
     return render_screen(
