@@ -12,13 +12,12 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from surveys.authoring.versions import current_version
-from surveys.capture import rules
 from surveys.capture.answers import CONSENT_TEXT
-from surveys.capture.conditions import follow_up_questions_for, screen_conditions, screen_for
+from surveys.capture.next_screen import next_screen
 from surveys.db import db
 from surveys.labels import FACE_LABELS
 from surveys.languages import LANGUAGE_NAMES, localized, text_direction
-from surveys.models import Location, Survey, SurveyAssignment
+from surveys.models import Channel, Location, Survey, SurveyAssignment
 from surveys.numbers import whole_number
 from surveys.people.access import can_see_location
 from surveys.places.branding import brand_of
@@ -91,7 +90,7 @@ def render_preview(survey: Survey, options: PreviewOptions, user) -> Markup:
         }
         screen = "start"
         if main is not None and options.after is not None:
-            screen = _screen_after(survey, options.after, location, context)
+            screen = _screen_after(survey, options.after, options, location, context)
         html = render_template(
             "admin/surveys/_preview_screen.html",
             screen_template=f"kiosk/_{screen}.html",
@@ -105,18 +104,17 @@ def render_preview(survey: Survey, options: PreviewOptions, user) -> Markup:
     return Markup(html)  # noqa: S704  # nosec B704
 
 
-def _screen_after(survey: Survey, rating: int, location, context: dict) -> str:
+def _screen_after(survey: Survey, rating: int, options: PreviewOptions, location, context):
     """Fill in what the screen after a first rating shows, and name that screen."""
-    main = survey.main_question
-    negative = rules.is_negative_rating(main, rating)
-    questions = follow_up_questions_for(survey, rating)
-    context["response"] = SimpleNamespace(uuid=NO_RESPONSE, is_negative=negative, rating=rating)
-    if not questions:
-        context["manager_coming"] = negative and location.manager_on_duty
-        return "thanks"
-    context["questions"] = questions
-    context["conditions"] = screen_conditions(main, rating, questions, {})
-    return screen_for(negative, questions)
+    channel = Channel.KIOSK if options.device == "tablet" else Channel.LINK
+    shown = next_screen(survey, rating, channel, location, live=False)
+    context["response"] = SimpleNamespace(
+        uuid=NO_RESPONSE, is_negative=shown.negative, rating=rating
+    )
+    context.update(
+        questions=shown.questions, conditions=shown.conditions, manager_coming=shown.manager_coming
+    )
+    return shown.name
 
 
 def _kiosk_helpers() -> dict:

@@ -3,7 +3,7 @@
 from flask import g
 
 from kiosk import bp
-from kiosk.screens import render_screen
+from kiosk.screens import render_screen, use_language
 from surveys.db import db
 from surveys.errors import SubmissionError
 
@@ -13,5 +13,5 @@ def submission_error(error: SubmissionError):
     """Nothing of a refused submission is kept; the customer sees why and can start again."""
     db.session.rollback()
     if g.get("device") is not None and not g.get("language"):
-        g.language = g.device.location.default_language
+        use_language(g.device.location.default_language)
     return render_screen("error", status=error.status, messages=list(error.errors.values()))

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from kiosk import bp
 from kiosk.device import device_required
 from kiosk.forms import first, strict_form
-from kiosk.screens import render_partial
+from kiosk.screens import render_partial, use_language
 from surveys.languages import SUPPORTED_LANGUAGES
 from surveys.places.kiosk_exit import exit_pin_matches
 from surveys.ratelimit import limiter
@@ -20,8 +20,11 @@ EXIT_ATTEMPTS = "10 per minute"
 def exit_create():
     """The right PIN leaves for a plain page; a wrong one shows the pad again."""
     location = g.device.location
-    g.language = location.default_language
-    pin = first(strict_form(), "pin") or ""
+    fields = strict_form()
+    # The pad answers in the language it was shown in, the one the customer chose.
+    language = first(fields, "language")
+    use_language(language if language in location.languages else location.default_language)
+    pin = first(fields, "pin") or ""
     if not exit_pin_matches(location, pin):
         error = _("That PIN is not right.") if location.exit_pin_hash else _("No PIN is set.")
         return render_partial("kiosk/_exit_pin.html", 422, error=error)

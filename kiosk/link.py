@@ -4,16 +4,16 @@ language, the start screen, the screen after each answer, and friendly refusals.
 import uuid
 from dataclasses import dataclass
 
-from flask import g, request, url_for
+from flask import request, url_for
 
 from kiosk import link_bp
 from kiosk.forms import first, strict_form
 from kiosk.link_guard import check_link_post, issue_form_token
-from kiosk.screens import _kiosk_template_helpers, render_screen
+from kiosk.screens import _kiosk_template_helpers, render_screen, use_language
+from surveys.capture.next_screen import next_screen_for
 from surveys.capture.responses import (
     Source,
     Tap,
-    follow_up_questions,
     record_follow_up,
     record_tap,
     response_from,
@@ -53,11 +53,9 @@ def choose_language(location: Location) -> str:
     """The language picked with one tap, else the phone's best match, else the default."""
     requested = request.args.get("lang")
     if requested in location.languages:
-        g.language = requested
-    else:
-        best = request.accept_languages.best_match(location.languages)
-        g.language = best or location.default_language
-    return g.language
+        return use_language(requested)
+    best = request.accept_languages.best_match(location.languages)
+    return use_language(best or location.default_language)
 
 
 def render_link(screen: str, status: int = 200, **context):
@@ -81,23 +79,26 @@ def render_start(routes: LinkRoutes, location: Location, survey: Survey):
 
 
 def render_next(routes: LinkRoutes, response: Response, status: int = 200, **form_state):
-    """The follow-up or praise the answer opened, else the thanks."""
-    g.language = response.language
+    """The screen the answer is at: its follow-up or praise, else the thanks."""
+    use_language(response.language)
+    shown = next_screen_for(response, form_state.get("values"))
     location = response.location
-    if response.follow_up == FollowUp.OFFERED:
-        return render_link(
-            "follow_up" if response.is_negative else "praise",
-            status,
-            response=response,
-            questions=follow_up_questions(response),
-            location=location,
-            staff=location.active_staff(),
+    if shown.name != "thanks":
+        form_state.update(
             follow_up_url=routes.follow_up(response.uuid),
             form_token=issue_form_token(routes.subject, response.uuid),
-            **form_state,
         )
-    # Nobody will come to a phone at home: the kiosk's "a manager will come" is not promised.
-    return render_link("thanks", response=response, location=location, manager_coming=False)
+    return render_link(
+        shown.name,
+        status,
+        response=response,
+        location=location,
+        staff=location.active_staff(),
+        questions=shown.questions,
+        conditions=shown.conditions,
+        manager_coming=shown.manager_coming,
+        **form_state,
+    )
 
 
 def render_answered(location: Location, status: int = 200):
@@ -113,7 +114,7 @@ def take_tap(routes: LinkRoutes, source: Source) -> Response:
     check_link_post(routes.subject, response_uuid, first(fields, "form_token"))
     location = source.location
     language = first(fields, "language") or ""
-    g.language = language if language in location.languages else location.default_language
+    use_language(language if language in location.languages else location.default_language)
     tap = Tap(
         response_uuid=response_uuid,
         question_id=first(fields, "question") or "",
@@ -129,6 +130,8 @@ def take_follow_up(routes: LinkRoutes, source: Source, response_uuid: str):
     """Join a posted follow-up to its response; the form again with 422 when it needs fixing."""
     fields = strict_form()
     check_link_post(routes.subject, response_uuid, first(fields, "form_token"))
+    # The answers' errors, the consent and the thanks are in the language the customer chose.
+    use_language(response_from(source, response_uuid).language)
     try:
         response = record_follow_up(source, response_uuid, fields)
     except SubmissionInvalid as invalid:

@@ -4,13 +4,14 @@ import uuid
 from types import SimpleNamespace
 
 from flask import g, make_response, render_template, request
+from flask_babel import refresh
 
 from kiosk import bp
 from surveys.capture.answers import CONSENT_TEXT
-from surveys.capture.responses import tap_outcome
+from surveys.capture.next_screen import next_screen
 from surveys.labels import FACE_LABELS
 from surveys.languages import LANGUAGE_NAMES, localized, text_direction
-from surveys.models import Location, Survey
+from surveys.models import Channel, Location, Survey
 from surveys.places.branding import brand_of
 
 # Stands for the response id in the screens a start page carries; the tablet writes it in.
@@ -21,6 +22,13 @@ def _no_store(response):
     response.headers["Vary"] = "HX-Request-Type, Cookie"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def use_language(language: str) -> str:
+    """Render everything after this in the language, whatever was translated before it."""
+    g.language = language
+    refresh()  # Flask-Babel keeps the locale of the first word it translated in a request
+    return language
 
 
 def render_screen(screen: str, status: int = 200, page: str = "kiosk/page.html", **context):
@@ -44,7 +52,7 @@ def render_partial(template: str, status: int = 200, **context):
 
 def render_unpaired(revoked: bool):
     """The page an unpaired or revoked browser gets instead of the survey."""
-    g.language = request.accept_languages.best_match(list(LANGUAGE_NAMES)) or "en"
+    use_language(request.accept_languages.best_match(list(LANGUAGE_NAMES)) or "en")
     return render_screen("unpaired", status=403, revoked=revoked)
 
 
@@ -55,17 +63,33 @@ def offline_screens(survey: Survey, location: Location) -> dict:
     follow-up gets its own server-rendered screen."""
     outcomes, screens = {}, []
     for rating in survey.main_question.rating_range:
-        outcome = tap_outcome(survey, rating)
+        shown = next_screen(survey, rating, Channel.KIOSK, location, live=False)
         screen = "thanks"
-        if outcome.questions:
-            kind = "follow_up" if outcome.negative else "praise"
-            screen = f"{kind}-{rating}"
-            screens.append(SimpleNamespace(name=screen, kind=kind, questions=outcome.questions))
-        outcomes[rating] = {"negative": outcome.negative, "screen": screen}
+        if shown.name != "thanks":
+            screen = f"{shown.name}-{rating}"
+            response = SimpleNamespace(uuid=PLACEHOLDER_RESPONSE_ID, is_negative=shown.negative)
+            screens.append(
+                SimpleNamespace(
+                    name=screen,
+                    kind=shown.name,
+                    questions=shown.questions,
+                    conditions=shown.conditions,
+                    response=response,
+                )
+            )
+        outcomes[rating] = {"negative": shown.negative, "screen": screen}
+    worst = next_screen(
+        survey,
+        survey.main_question.rating_range[0],
+        Channel.KIOSK,
+        location,
+        finished=True,
+        live=False,
+    )
     return {
         "outcomes": outcomes,
         "screens": screens,
-        "placeholder": SimpleNamespace(uuid=PLACEHOLDER_RESPONSE_ID),
+        "manager_coming": worst.manager_coming,
         "staff": location.active_staff(),
     }
 

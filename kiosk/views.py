@@ -5,17 +5,15 @@ from flask import g, request
 from kiosk import bp
 from kiosk.device import DEVICE_COOKIE, device_required, set_device_cookie
 from kiosk.forms import first, strict_form
-from kiosk.screens import offline_screens, render_screen
-from surveys.capture.conditions import screen_conditions, screen_for
+from kiosk.screens import offline_screens, render_screen, use_language
+from surveys.capture.next_screen import next_screen_for
 from surveys.capture.responses import (
     Tap,
-    follow_up_questions,
     record_follow_up,
     record_tap,
     response_for_device,
     survey_for,
 )
-from surveys.cases.presence import manager_is_watching
 from surveys.db import db
 from surveys.errors import NotFound, SubmissionInvalid
 from surveys.models import Channel, FollowUp, utcnow
@@ -27,7 +25,7 @@ def start():
     """The start screen: how was your visit, five faces, a language switch."""
     location = g.device.location
     requested = request.args.get("lang")
-    g.language = requested if requested in location.languages else location.default_language
+    use_language(requested if requested in location.languages else location.default_language)
     survey = survey_for(location.id, Channel.KIOSK)
     if survey is None or survey.main_question is None:
         raise NotFound()
@@ -46,7 +44,7 @@ def start():
 def responses_create():
     """Store the tap at once, then show the follow-up or the thanks."""
     fields = strict_form()
-    g.language = _offered_language(first(fields, "language"))
+    use_language(_offered_language(first(fields, "language")))
     tap = Tap(
         response_uuid=first(fields, "response_id") or "",
         question_id=first(fields, "question") or "",
@@ -65,6 +63,8 @@ def responses_create():
 def follow_up_create(response_id):
     """Join the follow-up's answers to the response and thank the customer."""
     fields = strict_form()
+    # The answers' errors, the consent and the thanks are in the language the customer chose.
+    use_language(response_for_device(g.device, str(response_id)).language)
     try:
         response = record_follow_up(g.device, str(response_id), fields)
     except SubmissionInvalid as invalid:
@@ -83,25 +83,17 @@ def _offered_language(language: str | None) -> str:
 
 
 def _next_screen(response, status: int = 200, **form_state):
-    g.language = response.language
+    use_language(response.language)
+    shown = next_screen_for(response, form_state.get("values"))
     location = response.location
-    if response.follow_up == FollowUp.OFFERED:
-        questions = follow_up_questions(response)
-        main = response.survey.main_question
-        return render_screen(
-            screen_for(response.is_negative, questions),
-            status,
-            response=response,
-            questions=questions,
-            location=location,
-            staff=location.active_staff(),
-            conditions=screen_conditions(
-                main, response.rating, questions, form_state.get("values", {})
-            ),
-            **form_state,
-        )
-    # No empty promises: only while a manager is on duty or has this location's inbox open.
-    manager_coming = response.alert is not None and manager_is_watching(location)
     return render_screen(
-        "thanks", response=response, location=location, manager_coming=manager_coming
+        shown.name,
+        status,
+        response=response,
+        location=location,
+        staff=location.active_staff(),
+        questions=shown.questions,
+        conditions=shown.conditions,
+        manager_coming=shown.manager_coming,
+        **form_state,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
 from sqlalchemy.exc import IntegrityError
@@ -334,6 +335,12 @@ def record_follow_up(
     return response
 
 
+def consent_words(language: str) -> str:
+    """The consent box's words as the customer read them, in the response's language."""
+    with force_locale(language):
+        return str(CONSENT_TEXT)
+
+
 def _store_follow_up(response: Response, questions, parsed) -> None:
     for question_id, number, choice, text in parsed.answers:
         response.answers.append(
@@ -349,7 +356,7 @@ def _store_follow_up(response: Response, questions, parsed) -> None:
             phone=parsed.contact.phone,
             language=response.language,
             consent_at=utcnow(),
-            consent_text=str(CONSENT_TEXT),
+            consent_text=consent_words(response.language),
         )
     reason = rules.negative_reason(questions, parsed.answers)
     if not response.is_negative and reason:
