@@ -206,8 +206,8 @@ class StaticFiles(WhiteNoise):
     """WhiteNoise with this app's headers: the security headers on every file, a year and
     immutable for a URL that names the running release, HSTS over HTTPS."""
 
-    def __init__(self, application, root: Path, release: str, headers: dict[str, str]):
-        self.release, self.file_headers = release, headers
+    def __init__(self, application, root: Path, config, headers: dict[str, str]):
+        self.config, self.file_headers = config, headers
         super().__init__(
             application,
             root=str(root),
@@ -224,7 +224,10 @@ class StaticFiles(WhiteNoise):
 
     def serve(self, static_file, environ, start_response):
         """The file's stored headers, adjusted for what this request's URL and scheme say."""
-        versioned = parse_qs(environ.get("QUERY_STRING", "")).get("v") == [self.release]
+        from kiosk.offline import VERSION_HEADER
+
+        release = self.config["KIOSK_VERSION"]  # read per request: a test may change it
+        versioned = parse_qs(environ.get("QUERY_STRING", "")).get("v") == [release]
         versioned = versioned and environ.get("PATH_INFO") not in ALWAYS_FRESH
         secure = environ.get("wsgi.url_scheme") == "https"
 
@@ -232,6 +235,7 @@ class StaticFiles(WhiteNoise):
             if versioned and status[:3] in ("200", "206", "304"):
                 headers = [h for h in headers if h[0].lower() != "cache-control"]
                 headers.append(("Cache-Control", IMMUTABLE))
+            headers.append((VERSION_HEADER, release))
             if secure:
                 headers.append(("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY))
             return start_response(status, headers, exc_info)
@@ -247,19 +251,15 @@ class _QuickCompressor(Compressor):
 
 def _serve_static_files(app: Flask) -> None:
     """Static files by WhiteNoise, gzip and Brotli beside each, with the app's headers."""
-    from kiosk.offline import VERSION_HEADER
-
-    release = app.config["KIOSK_VERSION"]
     headers = {
         "Content-Security-Policy": CONTENT_SECURITY_POLICY,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
         "X-Frame-Options": "DENY",
         "Permissions-Policy": PERMISSIONS_POLICY,
-        VERSION_HEADER: release,
     }
     root = _compressed_static_folder(Path(app.static_folder), Path(app.instance_path))
-    app.wsgi_app = StaticFiles(app.wsgi_app, root, release, headers)
+    app.wsgi_app = StaticFiles(app.wsgi_app, root, app.config, headers)
 
 
 def _compressed_static_folder(source: Path, instance: Path) -> Path:
