@@ -36,9 +36,12 @@ class NotFound(SubmissionError):
 
 
 class CodeInvalid(SubmissionError):
-    """A receipt or poster code that is malformed, changed, or signed for another location."""
+    """A receipt or poster code that is malformed, changed, or signed for another location.
+
+    No shop is named: what such a code claims is not to be believed."""
 
     status = 404
+    location = None
 
     def __init__(self):
         super().__init__({"code": str(_l("This code does not work."))})
@@ -49,9 +52,28 @@ class CodeExpired(SubmissionError):
 
     status = 410
 
-    def __init__(self, valid_days: int):
+    def __init__(self, valid_days: int, location=None):
         super().__init__({"code": str(_l("This code has expired."))})
         self.valid_days = valid_days
+        self.location = location
+
+
+class CodeRetired(SubmissionError):
+    """A genuine code signed with a secret its location has since replaced."""
+
+    status = 410
+
+    def __init__(self, location):
+        super().__init__({"code": str(_l("This code no longer works."))})
+        self.location = location
+
+
+class NoSurveyHere(NotFound):
+    """A genuine code of a location that no longer asks anything on its channel."""
+
+    def __init__(self, location):
+        super().__init__()
+        self.location = location
 
 
 class AlreadyAnswered(SubmissionError):

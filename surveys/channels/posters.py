@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 
 from surveys.capture.responses import Source, survey_for
 from surveys.db import db
-from surveys.errors import CodeInvalid, NotFound
+from surveys.errors import CodeInvalid, CodeRetired, NoSurveyHere
 from surveys.models import Channel, Location, Survey
 
 POSTER_PATH = "/p/"
@@ -28,8 +28,8 @@ POSTER_MAC_LENGTH = 8
 POSTER_CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{16}")
 
 
-def _poster_mac(location: Location, payload: bytes) -> bytes:
-    key = bytes.fromhex(location.receipt_secret)
+def _poster_mac(location: Location, payload: bytes, secret: str | None = None) -> bytes:
+    key = bytes.fromhex(secret or location.receipt_secret)
     return hmac.new(key, payload, hashlib.sha256).digest()[:POSTER_MAC_LENGTH]
 
 
@@ -46,7 +46,8 @@ def poster_url(location: Location, base_url: str | None = None) -> str:
 
 
 def location_for_poster(code: str) -> Location:
-    """The location a genuine poster code names; CodeInvalid otherwise."""
+    """The location a genuine poster code names; CodeRetired for one of its replaced codes,
+    CodeInvalid otherwise."""
     if not isinstance(code, str) or not POSTER_CODE_PATTERN.fullmatch(code):
         raise CodeInvalid()
     raw = base64.urlsafe_b64decode(code)
@@ -55,8 +56,17 @@ def location_for_poster(code: str) -> Location:
     if payload[:1] != POSTER_KIND or location is None:
         raise CodeInvalid()
     if not hmac.compare_digest(mac, _poster_mac(location, payload)):
+        for old in location.retired_receipt_secrets:
+            if hmac.compare_digest(mac, _poster_mac(location, payload, old)):
+                raise CodeRetired(location)
         raise CodeInvalid()
     return location
+
+
+def live_poster_survey(location: Location) -> Survey | None:
+    """The survey the location's poster opens, if it asks anything at all."""
+    survey = survey_for(location.id, Channel.LINK)
+    return survey if survey is not None and survey.main_question is not None else None
 
 
 @dataclass(frozen=True)
@@ -68,9 +78,9 @@ class PosterVisit:
 def open_poster(code: str) -> PosterVisit:
     """The source and survey a poster link opens."""
     location = location_for_poster(code)
-    survey = survey_for(location.id, Channel.LINK)
-    if survey is None or survey.main_question is None:
-        raise NotFound()
+    survey = live_poster_survey(location)
+    if survey is None:
+        raise NoSurveyHere(location)
     return PosterVisit(source=Source(location=location, channel=Channel.LINK), survey=survey)
 
 

@@ -24,12 +24,14 @@ from surveys.channels.receipt_codes import (
     signature_matches,
 )
 from surveys.db import db
-from surveys.errors import CodeExpired, CodeInvalid, NotFound, SubmissionInvalid
+from surveys.errors import CodeExpired, CodeInvalid, CodeRetired, NoSurveyHere, SubmissionInvalid
 from surveys.models import Channel, Location, Response, Staff, Survey, new_signing_secret, utcnow
 
 RECEIPT_PATH = "/r/"
 # A till whose clock runs ahead may stamp codes slightly in the future; more is refused.
 CLOCK_TOLERANCE_FUTURE = timedelta(days=1)
+# Replaced secrets remembered per location, so codes printed before a rotation are known.
+RETIRED_SECRETS_KEPT = 5
 
 
 @dataclass(frozen=True)
@@ -70,20 +72,25 @@ def receipt_url(code: str, base_url: str | None = None) -> str:
 
 
 def verify_receipt_code(code: str, now: datetime | None = None) -> Receipt:
-    """The receipt a genuine, current code names; CodeInvalid or CodeExpired otherwise."""
+    """The receipt a genuine, current code names; CodeInvalid, CodeRetired or CodeExpired
+    otherwise (the last two only for a code the location really signed)."""
     try:
         fields = read_code(code)
     except MalformedCode:
         raise CodeInvalid() from None
     location = db.session.get(Location, fields.location_id) if fields.location_id else None
-    if location is None or not signature_matches(code, location.receipt_secret):
+    if location is None:
+        raise CodeInvalid()
+    if not signature_matches(code, location.receipt_secret):
+        if any(signature_matches(code, old) for old in location.retired_receipt_secrets):
+            raise CodeRetired(location)
         raise CodeInvalid()
     receipt = _receipt_from(fields, location)
     now = now or utcnow()
     if receipt.issued_at > now + CLOCK_TOLERANCE_FUTURE:
         raise CodeInvalid()
     if receipt.expires_at < now:
-        raise CodeExpired(location.receipt_valid_days)
+        raise CodeExpired(location.receipt_valid_days, location)
     return receipt
 
 
@@ -110,7 +117,7 @@ def open_receipt(code: str) -> ReceiptVisit:
     source = receipt_source(code)
     survey = survey_for(source.location.id, Channel.RECEIPT)
     if survey is None or survey.main_question is None:
-        raise NotFound()
+        raise NoSurveyHere(source.location)
     return ReceiptVisit(source=source, survey=survey, answered=answer_to_receipt(source.receipt))
 
 
@@ -171,6 +178,9 @@ def _staff_ids(location: Location) -> set[int]:
 
 
 def rotate_receipt_secret(location: Location) -> str:
-    """A new signing secret: every code printed with the old one stops working."""
+    """A new signing secret: every code printed with the old one stops working, though it
+    is still recognised as this location's."""
+    retired = [location.receipt_secret, *location.retired_receipt_secrets]
+    location.retired_receipt_secrets = retired[:RETIRED_SECRETS_KEPT]
     location.receipt_secret = new_signing_secret()
     return location.receipt_secret

@@ -41,6 +41,11 @@ class Location(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Tills that print receipt codes offline hold a copy of this secret (docs/receipt-codes.md).
     receipt_secret: Mapped[str] = mapped_column(String(64), default=new_signing_secret)
+    # Secrets replaced by a rotation, newest first: they open nothing, but they prove that an
+    # old code is genuine, so its page may name the shop and point to its poster.
+    retired_receipt_secrets: Mapped[list[str]] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )
     receipt_valid_days: Mapped[int] = mapped_column(default=30, server_default="30")
     # A browser that answered through a poster may answer that survey again after this long.
     poster_repeat_hours: Mapped[int] = mapped_column(default=12, server_default="12")
