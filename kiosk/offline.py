@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import current_app, g, make_response, request, url_for
 
 from kiosk import bp
+from kiosk.compression import compressed
 from kiosk.device import device_required
 from kiosk.forms import first, strict_form
 from kiosk.release import KIOSK_STATIC_FILES, SERVICE_WORKER_SOURCE
@@ -41,6 +42,7 @@ def _release_headers(response):
 
 
 @bp.get("/sw.js")
+@compressed
 def service_worker():
     """The service worker, its release and the files it precaches written in as data."""
     config = {

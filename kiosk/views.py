@@ -3,6 +3,7 @@
 from flask import g, request
 
 from kiosk import bp
+from kiosk.compression import compressed
 from kiosk.device import DEVICE_COOKIE, device_required, set_device_cookie
 from kiosk.forms import first, strict_form
 from kiosk.screens import offline_screens, render_screen, use_language
@@ -20,6 +21,7 @@ from surveys.models import Channel, FollowUp, utcnow
 
 
 @bp.get("/")
+@compressed
 @device_required
 def start():
     """The start screen: how was your visit, five faces, a language switch."""
