@@ -111,10 +111,11 @@ def take_tap(routes: LinkRoutes, source: Source) -> Response:
     """Check a posted first answer against its code, store it, and commit."""
     fields = strict_form()
     response_uuid = first(fields, "response_id") or ""
-    check_link_post(routes.subject, response_uuid, first(fields, "form_token"))
     location = source.location
     language = first(fields, "language") or ""
+    # Before the token check: a page left open too long is told so in the language shown.
     use_language(language if language in location.languages else location.default_language)
+    check_link_post(routes.subject, response_uuid, first(fields, "form_token"))
     tap = Tap(
         response_uuid=response_uuid,
         question_id=first(fields, "question") or "",
@@ -129,9 +130,10 @@ def take_tap(routes: LinkRoutes, source: Source) -> Response:
 def take_follow_up(routes: LinkRoutes, source: Source, response_uuid: str):
     """Join a posted follow-up to its response; the form again with 422 when it needs fixing."""
     fields = strict_form()
-    check_link_post(routes.subject, response_uuid, first(fields, "form_token"))
-    # The answers' errors, the consent and the thanks are in the language the customer chose.
+    # The answers' errors, a stale page, the consent and the thanks are all in the language
+    # the customer chose.
     use_language(response_from(source, response_uuid).language)
+    check_link_post(routes.subject, response_uuid, first(fields, "form_token"))
     try:
         response = record_follow_up(source, response_uuid, fields)
     except SubmissionInvalid as invalid:

@@ -130,3 +130,23 @@ def test_a_refused_follow_up_and_its_thanks_stay_in_the_phones_chosen_language(
     assert thanked.status_code == 200
     assert_in_language(app, thanked, language, direction, "Thank you!")
     assert stored_consent(app) == consent_in(app, language) != consent_in(app, "en")
+
+
+@pytest.mark.parametrize("step", ["tap", "follow_up"])
+@pytest.mark.parametrize(("language", "direction"), CHOSEN)
+def test_a_page_left_open_too_long_says_so_in_the_chosen_language(
+    client, app, demo, monkeypatch, step, language, direction
+):
+    path = link_path(app, demo, "receipt")
+    page = form_of(client.get(f"{path}?lang={language}", headers=GERMAN).get_data(as_text=True))
+    if step == "follow_up":
+        tapped = client.post(page["action"], data=tap_form(page, 1), headers=GERMAN)
+        page = form_of(tapped.get_data(as_text=True))
+        answers = contact(demo, "ani@example.org") | {"form_token": page["form_token"]}
+    else:
+        answers = tap_form(page, 1)
+    monkeypatch.setattr("kiosk.link_guard.FORM_TOKEN_MAX_AGE_SECONDS", -1)  # every token stale
+    stale = client.post(page["action"], data=answers, headers=GERMAN)
+    assert stale.status_code == 400
+    stale_words = "This page was open too long or has changed. Please open the link again."
+    assert_in_language(app, stale, language, direction, stale_words)
