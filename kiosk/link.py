@@ -9,8 +9,12 @@ from flask import request, url_for
 from kiosk import link_bp
 from kiosk.forms import first, strict_form
 from kiosk.link_guard import check_link_post, issue_form_token
-from kiosk.screens import _kiosk_template_helpers, render_screen, use_language
-from surveys.capture.next_screen import next_screen_for
+from kiosk.screens import (
+    _kiosk_template_helpers,
+    render_next_screen,
+    render_screen,
+    use_language,
+)
 from surveys.capture.responses import (
     Source,
     Tap,
@@ -79,24 +83,13 @@ def render_start(routes: LinkRoutes, location: Location, survey: Survey):
 
 
 def render_next(routes: LinkRoutes, response: Response, status: int = 200, **form_state):
-    """The screen the answer is at: its follow-up or praise, else the thanks."""
-    use_language(response.language)
-    shown = next_screen_for(response, form_state.get("values"))
-    location = response.location
-    if shown.name != "thanks":
-        form_state.update(
-            follow_up_url=routes.follow_up(response.uuid),
-            form_token=issue_form_token(routes.subject, response.uuid),
-        )
-    return render_link(
-        shown.name,
+    """The screen the answer is at, on the phone, its form bound to this code."""
+    return render_next_screen(
+        response,
         status,
-        response=response,
-        location=location,
-        staff=location.active_staff(),
-        questions=shown.questions,
-        conditions=shown.conditions,
-        manager_coming=shown.manager_coming,
+        LINK_PAGE,
+        follow_up_url=routes.follow_up(response.uuid),
+        form_token=issue_form_token(routes.subject, response.uuid),
         **form_state,
     )
 

@@ -8,7 +8,7 @@ from flask_babel import refresh
 
 from kiosk import bp
 from surveys.capture.answers import CONSENT_TEXT
-from surveys.capture.next_screen import next_screen
+from surveys.capture.next_screen import next_screen, next_screen_for
 from surveys.labels import FACE_LABELS
 from surveys.languages import LANGUAGE_NAMES, localized, text_direction
 from surveys.models import Channel, Location, Survey
@@ -43,6 +43,25 @@ def render_screen(screen: str, status: int = 200, page: str = "kiosk/page.html",
     else:
         body = render_template(page, screen_template=template, **context)
     return _no_store(make_response(body, status))
+
+
+def render_next_screen(response, status: int = 200, page: str = "kiosk/page.html", **form_state):
+    """The screen a response is at, in its language: its follow-up or praise, else thanks."""
+    use_language(response.language)
+    shown = next_screen_for(response, form_state.get("values"))
+    location = response.location
+    return render_screen(
+        shown.name,
+        status,
+        page,
+        response=response,
+        location=location,
+        staff=location.active_staff(),
+        questions=shown.questions,
+        conditions=shown.conditions,
+        manager_coming=shown.manager_coming,
+        **form_state,
+    )
 
 
 def render_partial(template: str, status: int = 200, **context):

@@ -6,8 +6,7 @@ from kiosk import bp
 from kiosk.compression import compressed
 from kiosk.device import DEVICE_COOKIE, device_required, set_device_cookie
 from kiosk.forms import first, strict_form
-from kiosk.screens import offline_screens, render_screen, use_language
-from surveys.capture.next_screen import next_screen_for
+from kiosk.screens import offline_screens, render_next_screen, render_screen, use_language
 from surveys.capture.responses import (
     Tap,
     record_follow_up,
@@ -57,7 +56,7 @@ def responses_create():
     response = record_tap(g.device, tap)
     g.device.last_seen_at = utcnow()
     db.session.commit()
-    return _next_screen(response)
+    return render_next_screen(response)
 
 
 @bp.post("/responses/<uuid:response_id>/follow-up")
@@ -74,28 +73,11 @@ def follow_up_create(response_id):
         response = response_for_device(g.device, str(response_id))
         if response.follow_up != FollowUp.OFFERED:
             raise
-        return _next_screen(response, status=422, errors=invalid.errors, values=fields)
+        return render_next_screen(response, status=422, errors=invalid.errors, values=fields)
     db.session.commit()
-    return _next_screen(response)
+    return render_next_screen(response)
 
 
 def _offered_language(language: str | None) -> str:
     location = g.device.location
     return language if language in location.languages else location.default_language
-
-
-def _next_screen(response, status: int = 200, **form_state):
-    use_language(response.language)
-    shown = next_screen_for(response, form_state.get("values"))
-    location = response.location
-    return render_screen(
-        shown.name,
-        status,
-        response=response,
-        location=location,
-        staff=location.active_staff(),
-        questions=shown.questions,
-        conditions=shown.conditions,
-        manager_coming=shown.manager_coming,
-        **form_state,
-    )
