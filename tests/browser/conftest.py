@@ -23,6 +23,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 TABLET = {"width": 1024, "height": 768}
+PHONE = {"width": 390, "height": 844}
 EXPECT_TIMEOUT_MS = 10_000
 
 # Reports every CSP violation to Python, even one the console would not show.
@@ -107,6 +108,25 @@ def page(browser, browser_problems, live_server):
     It closes before the live server stops: the kiosk's heartbeat and service worker may
     still be talking to the server when a test ends."""
     yield from watched_page(browser, browser_problems, viewport=TABLET, locale="en-US")
+
+
+def phone_page(browser, problems: BrowserProblems, locale: str, **context_options):
+    """A 390 x 844 touch phone whose browser asks for `locale`, watched like any page."""
+    yield from watched_page(
+        browser,
+        problems,
+        viewport=PHONE,
+        locale=locale,
+        is_mobile=True,
+        has_touch=True,
+        **context_options,
+    )
+
+
+@pytest.fixture
+def english_phone(browser, browser_problems):
+    """A phone whose browser is set to English."""
+    yield from phone_page(browser, browser_problems, "en-US")
 
 
 def watched_page(browser, problems: BrowserProblems, **context_options):

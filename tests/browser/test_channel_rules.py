@@ -8,12 +8,10 @@ import pytest
 from surveys.db import db
 from surveys.models import Location
 from surveys.places.kiosk_exit import set_exit_pin
-from tests.browser.conftest import watched_page
 from tests.browser.test_customer_language import translated
 from tests.browser.test_follow_up_steps import current_step, next_button
 from tests.browser.test_kiosk import face, pair
 from tests.browser.test_offline import OFFLINE_NOISE, wait_until_offline_ready
-from tests.browser.test_receipt import PHONE
 from tests.kiosk.link_helpers import demo_poster_code, mint
 from tests.kiosk.test_next_screen_http import show_everywhere
 
@@ -22,14 +20,6 @@ expect = pytest.importorskip("playwright.sync_api").expect
 LANGUAGE_LINKS = {"hy": "Հայերեն", "fa": "فارسی"}
 SORRY = "We are sorry to hear that."
 LITTLE_MORE = "Thank you! A little more, if you like."
-
-
-@pytest.fixture
-def english_phone(browser, browser_problems):
-    """A phone-sized touch browser set to English."""
-    yield from watched_page(
-        browser, browser_problems, viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True
-    )
 
 
 def choose_language(page, language: str, tap: bool = False) -> None:

@@ -10,9 +10,7 @@ from sqlalchemy import select
 from surveys.capture.answers import CONSENT_TEXT
 from surveys.db import db
 from surveys.models import Customer
-from tests.browser.conftest import watched_page
 from tests.browser.test_kiosk import face, next_step, pair
-from tests.browser.test_receipt import PHONE
 from tests.kiosk.link_helpers import mint
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -72,14 +70,6 @@ def test_an_armenian_customer_stays_armenian_on_an_english_tablet(
     )
     refuse_then_send(page, app, demo, "hy", "form.follow-up")
     expect(page.locator("html")).to_have_attribute("lang", "hy")
-
-
-@pytest.fixture
-def english_phone(browser, browser_problems):
-    """A phone-sized touch browser set to English."""
-    yield from watched_page(
-        browser, browser_problems, viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True
-    )
 
 
 def test_a_persian_customer_stays_persian_on_an_english_phone(

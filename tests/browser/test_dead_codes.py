@@ -7,13 +7,11 @@ import pytest
 
 from surveys.db import db
 from surveys.models import Location, utcnow
-from tests.browser.conftest import watched_page
+from tests.browser.conftest import PHONE, phone_page
 from tests.browser.test_customer_language import translated
 from tests.kiosk.link_helpers import demo_poster_code, mint
 
 expect = pytest.importorskip("playwright.sync_api").expect
-
-PHONE = {"width": 390, "height": 844}
 
 
 PHONES = {"hy": ("hy-AM", "ltr"), "fa": ("fa-IR", "rtl")}
@@ -27,14 +25,8 @@ def phone_language(request) -> str:
 @pytest.fixture
 def local_phone(browser, browser_problems, phone_language):
     """A phone whose browser asks for Armenian or Persian."""
-    yield from watched_page(
-        browser,
-        browser_problems,
-        viewport=PHONE,
-        locale=PHONES[phone_language][0],
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
+    yield from phone_page(
+        browser, browser_problems, PHONES[phone_language][0], device_scale_factor=2
     )
 
 

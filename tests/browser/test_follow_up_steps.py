@@ -18,7 +18,6 @@ from tests.browser.test_offline import (
     launch_tablet,
     wait_until_offline_ready,
 )
-from tests.browser.test_receipt import PHONE
 from tests.kiosk.link_helpers import mint
 from tests.kiosk.test_survey_features_http import show_template
 from tests.waiting import wait_until
@@ -272,16 +271,9 @@ def test_every_kiosk_target_is_at_least_48_px(demo, tablet, browser_problems):
     assert {screen: small for screen, small in found.items() if small} == {}
 
 
-@pytest.fixture
-def phone(browser, browser_problems):
-    """A 390 x 844 touch phone in English."""
-    yield from watched_page(
-        browser, browser_problems, viewport=PHONE, locale="en-US", is_mobile=True, has_touch=True
-    )
-
-
-def test_every_link_target_is_at_least_48_px(app, demo, live_server, phone, axe):
+def test_every_link_target_is_at_least_48_px(app, demo, live_server, english_phone, axe):
     """A receipt on the phone: start, each follow-up step and the thanks, at 390 x 844."""
+    phone = english_phone
     phone.goto(f"{live_server}/r/{mint(app, demo)}")
     found = {"start": small_targets(phone)}
     phone.locator("button[name=rating][value='1']").tap()

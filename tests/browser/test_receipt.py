@@ -9,12 +9,11 @@ from sqlalchemy import select
 
 from surveys.db import db
 from surveys.models import Channel, FollowUp, Response
-from tests.browser.conftest import watched_page
+from tests.browser.conftest import PHONE, phone_page
 from tests.kiosk.link_helpers import demo_poster_code, mint
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
-PHONE = {"width": 390, "height": 844}
 DEVANAGARI = re.compile("[\u0900-\u097f]")
 HINDI_COMMENT = "लाइन बहुत लंबी थी और किसी ने मदद नहीं की।"
 
@@ -22,15 +21,7 @@ HINDI_COMMENT = "लाइन बहुत लंबी थी और किस�
 @pytest.fixture
 def phone(browser, browser_problems):
     """A phone-sized touch browser whose owner reads Hindi; fails on any browser problem."""
-    yield from watched_page(
-        browser,
-        browser_problems,
-        viewport=PHONE,
-        locale="hi-IN",
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
+    yield from phone_page(browser, browser_problems, "hi-IN", device_scale_factor=2)
 
 
 def fits_the_screen(page) -> bool:
