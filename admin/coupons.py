@@ -8,7 +8,8 @@ from admin.guards import scoped_or_404
 from admin.limits import download_limit
 from admin.presentation import signed_in_user
 from admin.rendering import render_page
-from surveys.cases.coupons import coupon_qr_svg, redeem_coupon
+from surveys.cases.coupons import redeem_coupon
+from surveys.channels.qr import qr_svg
 from surveys.db import db
 from surveys.errors import SubmissionError
 from surveys.models import Coupon
@@ -19,7 +20,7 @@ from surveys.models import Coupon
 def coupon_detail(coupon_id: int):
     """The coupon to print and hand over: code, QR code, value, expiry."""
     coupon = scoped_or_404(Coupon, coupon_id)
-    qr = coupon_qr_svg(coupon, _("QR code of the coupon code %(code)s", code=coupon.code))
+    qr = qr_svg(coupon.code, title=_("QR code of the coupon code %(code)s", code=coupon.code))
     return render_template("admin/coupons/print.html", coupon=coupon, qr=qr)
 
 

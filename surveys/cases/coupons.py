@@ -6,10 +6,8 @@ from datetime import timedelta
 
 from flask_babel import format_date
 from flask_babel import gettext as _
-from markupsafe import Markup
 from sqlalchemy import select, update
 
-from surveys.channels.qr import qr_svg
 from surveys.db import db
 from surveys.errors import InvalidTransition, SubmissionInvalid
 from surveys.models import Alert, Coupon, EventKind, User, utcnow
@@ -51,11 +49,6 @@ def issue_coupon(alert: Alert, by: User, value_cents: int, valid_days: int) -> C
     db.session.add(coupon)
     alert.add_event(EventKind.COUPON_ISSUED, by, code=coupon.code, value_cents=value_cents)
     return coupon
-
-
-def coupon_qr_svg(coupon: Coupon, label: str) -> Markup:
-    """The coupon's code as an inline SVG QR code, labelled for screen readers."""
-    return qr_svg(coupon.code, title=label)
 
 
 def redeem_coupon(typed_code: str, by: User, client_address: str | None = None) -> Coupon:

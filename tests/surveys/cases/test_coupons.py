@@ -7,12 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from surveys.cases.coupons import (
-    coupon_qr_svg,
     issue_coupon,
     new_code,
     normalize_code,
     redeem_coupon,
 )
+from surveys.channels.qr import qr_svg
 from surveys.db import db
 from surveys.errors import InvalidTransition, SubmissionInvalid
 from surveys.models import AuditEvent, EventKind, utcnow
@@ -43,7 +43,7 @@ def test_a_typed_code_is_read_leniently_and_nonsense_is_not():
 
 
 def test_the_qr_code_is_an_accessible_inline_svg_without_inline_style(coupon):
-    svg = str(coupon_qr_svg(coupon, "QR of <code>"))
+    svg = str(qr_svg(coupon.code, title="QR of <code>"))
     assert svg.startswith('<svg class="qr" role="img"') and "<path" in svg
     assert "<title>QR of &lt;code&gt;</title>" in svg
     assert "style=" not in svg and "width=" not in svg.split(">")[0]
