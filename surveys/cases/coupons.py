@@ -1,4 +1,4 @@
-"""Coupons: issuing one as a remedy, its QR code, and redeeming it exactly once."""
+"""Coupons: issuing one as a remedy, and redeeming it exactly once."""
 
 import re
 import secrets
