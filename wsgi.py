@@ -74,6 +74,14 @@ PERMISSIONS_POLICY = ", ".join(
     ]
 )
 STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+# On every response, pages and static files alike (HSTS is added over HTTPS only).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+}
 # A static URL naming the running release (?v=, kiosk/offline.py) never changes; any other
 # may change with the next release, so browsers keep it a minute. The service worker's source
 # is always asked again.
@@ -251,15 +259,8 @@ class _QuickCompressor(Compressor):
 
 def _serve_static_files(app: Flask) -> None:
     """Static files by WhiteNoise, gzip and Brotli beside each, with the app's headers."""
-    headers = {
-        "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
-        "X-Frame-Options": "DENY",
-        "Permissions-Policy": PERMISSIONS_POLICY,
-    }
     root = _compressed_static_folder(Path(app.static_folder), Path(app.instance_path))
-    app.wsgi_app = StaticFiles(app.wsgi_app, root, app.config, headers)
+    app.wsgi_app = StaticFiles(app.wsgi_app, root, app.config, SECURITY_HEADERS)
 
 
 def _compressed_static_folder(source: Path, instance: Path) -> Path:
@@ -321,11 +322,8 @@ def _register_hooks(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         if request.is_secure:  # over plain HTTP the header is ignored, and would mislead
             response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
         return response
