@@ -35,7 +35,6 @@ class LocationFields:
     response_interval_seconds: str = "5"
     idle_timeout_seconds: str = "30"
     thank_you_seconds: str = "6"
-    manager_on_duty: bool = False
     contact_retention_days: str = "90"
 
     @classmethod
@@ -94,7 +93,6 @@ def _clean(form: LocationFields) -> dict:
         timezone=form.timezone,
         languages=list(dict.fromkeys(form.languages)),
         default_language=form.default_language,
-        manager_on_duty=bool(form.manager_on_duty),
         **settings,
     )
 

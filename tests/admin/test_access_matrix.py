@@ -54,11 +54,13 @@ MATRIX = {
     "admin.locations_create": OWNER_ONLY,
     "admin.location_edit": OWNER_ONLY,
     "admin.location_update": OWNER_ONLY,
+    "admin.location_duty": LOCATION_A,
     "admin.staff_list": LOCATION_A,
     "admin.staff_create": LOCATION_A,
     "admin.staff_update": LOCATION_A,
     "admin.staff_deactivate": LOCATION_A,
     "admin.staff_reactivate": LOCATION_A,
+    "admin.location_staff_permissions": LOCATION_A,
     "admin.devices_list": LOCATION_A,
     "admin.devices_create": LOCATION_A,
     "admin.device_pairing_link": LOCATION_A,
@@ -97,7 +99,8 @@ MATRIX = {
     "admin.alert_reopen": LOCATION_A,
     "admin.alert_email_apology": LOCATION_A,
     "admin.coupon_detail": SEES_LOCATION_A,
-    "admin.coupons_redeem": SIGNED_IN,
+    # Staff redeem coupons only where a manager allowed it (off here, as by default).
+    "admin.coupons_redeem": MANAGERS,
     # Dashboards: owners and managers, each for the locations they see; staff have none.
     "admin.dashboard_show": MANAGERS,
     "admin.dashboard_comments": MANAGERS,
