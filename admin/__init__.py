@@ -100,6 +100,7 @@ from admin import (  # noqa: E402,F401
     dashboards,
     devices,
     exports,
+    integrations,
     locations,
     posters,
     presentation,

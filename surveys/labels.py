@@ -11,6 +11,7 @@ from surveys.models import (
     Remedy,
     Role,
     ShownWhen,
+    WebhookPreset,
 )
 
 ROLE_LABELS = {
@@ -112,6 +113,19 @@ EXPORT_PERIOD_LABELS = PERIOD_LABELS | {"custom": _l("Custom dates")}
 # The screens the survey editor's preview draws.
 PREVIEW_DEVICE_LABELS = {"tablet": _l("Tablet"), "phone": _l("Phone")}
 
+# Keyed by WebhookPreset: the shape of the body a webhook receives.
+WEBHOOK_PRESET_LABELS = {
+    WebhookPreset.GENERIC: _l("Generic JSON (Standard Webhooks, signed)"),
+    WebhookPreset.SLACK: _l("Slack"),
+    WebhookPreset.TEAMS: _l("Microsoft Teams"),
+}
+
+# Keyed by the API key scopes of surveys/models/tills.py.
+SCOPE_LABELS = {
+    "receipts": _l("Tills: make receipt codes"),
+    "read": _l("Reporting: read responses and figures"),
+}
+
 # What an audit event records, as the audit page says it. Keyed by AuditEvent.action;
 # tests/surveys/people/test_audit_reading.py checks that every action the code records is here.
 AUDIT_ACTION_LABELS = {
@@ -149,11 +163,18 @@ AUDIT_ACTION_LABELS = {
     "user.deactivated": _l("Deactivated an account"),
     "user.reactivated": _l("Reactivated an account"),
     "user.password_reset": _l("Reset an account's password"),
+    "webhook.added": _l("Added a webhook"),
+    "webhook.removed": _l("Removed a webhook"),
+    "webhook.tested": _l("Sent a webhook a test event"),
+    "api_key.created": _l("Created an API key"),
+    "api_key.revoked": _l("Revoked an API key"),
 }
 
 # The names of what an audit event's details hold. Keyed by the detail's key.
 AUDIT_DETAIL_LABELS = {
     "alert_id": _l("Case"),
+    "api_key_id": _l("API key"),
+    "webhook_id": _l("Webhook"),
     "coupon_id": _l("Coupon"),
     "device_id": _l("Tablet"),
     "endpoint": _l("Page"),

@@ -1,7 +1,8 @@
 """Handling a case: who may act on it, the actions with their input, audit and timeline.
 
-Views call `act_on_case` with the posted form; it refuses what the user may not take, parses and validates the
-input, lets the Alert guard its life cycle, writes the audit event and flushes.
+Views call `act_on_case` with the posted form; it refuses what the user may not take, parses
+and validates the input, lets the Alert guard its life cycle, writes the audit event and
+flushes.
 """
 
 from collections.abc import Callable, Mapping
@@ -42,7 +43,9 @@ def may_take(user: User, alert: Alert, action: str) -> bool:
 
 def offered_actions(alert: Alert, user: User) -> set[str]:
     """The actions to offer this user now: what they may take and the state allows."""
-    return {action for action in ALLOWED_FROM if alert.can(action) and may_take(user, alert, action)}
+    return {
+        action for action in ALLOWED_FROM if alert.can(action) and may_take(user, alert, action)
+    }
 
 
 def colleagues_for(alert: Alert) -> list[User]:

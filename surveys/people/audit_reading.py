@@ -39,7 +39,11 @@ def _line(event: AuditEvent, names: dict) -> AuditLine:
     if isinstance(before, dict) and isinstance(after, dict):
         for key in sorted(before.keys() | after.keys()):
             line.changes.append(
-                (_label(key), _value(key, before.get(key), names), _value(key, after.get(key), names))
+                (
+                    _label(key),
+                    _value(key, before.get(key), names),
+                    _value(key, after.get(key), names),
+                )
             )
     for key, value in details.items():
         line.facts.append((key, _label(key), _value(key, value, names)))

@@ -46,7 +46,9 @@ def test_a_settings_change_shows_before_and_after_in_the_shops_time(app, signed_
     html = owner.get("/admin/audit/").text
     assert "Changed a location&#39;s settings" in html
     assert re.search(r"<td>Days contact details are kept</td><td>90</td><td>30</td>", html)
-    assert re.search(r"<td>Seconds before a follow-up is abandoned</td><td>30</td><td>45</td>", html)
+    assert re.search(
+        r"<td>Seconds before a follow-up is abandoned</td><td>30</td><td>45</td>", html
+    )
     assert "<td>Time zone</td>" not in html  # unchanged settings are not listed
     assert "(Asia/Yerevan)" in html
     with app.app_context():

@@ -54,7 +54,9 @@ def test_a_coupon_is_printable_with_its_qr_code(app, client, cast, new_alert):
     assert other.get(f"/admin/coupons/{coupon_id}").status_code == 404
 
 
-def test_a_coupon_is_redeemed_once_and_the_second_time_refused(client, cast, new_alert, tills_allowed):
+def test_a_coupon_is_redeemed_once_and_the_second_time_refused(
+    client, cast, new_alert, tills_allowed
+):
     alert_id = new_alert()
     sign_in(client, cast.manager)
     code = issue_coupon_through_the_case(client, alert_id)
@@ -83,8 +85,8 @@ def test_the_redeem_page_works_without_htmx(client, cast, tills_allowed):
 
 
 def test_two_tills_redeeming_the_same_coupon_at_once_one_succeeds(
-    app, live_server, client, cast, new_alert
-, tills_allowed):
+    app, live_server, client, cast, new_alert, tills_allowed
+):
     alert_id = new_alert()
     sign_in(client, cast.manager)
     code = issue_coupon_through_the_case(client, alert_id)
@@ -131,7 +133,9 @@ def test_staff_redeem_nothing_until_the_manager_allows_it(app, client, cast, new
         assert db.session.scalars(select(Coupon.redeemed_at)).one() is None
     allow = {"permissions": ["staff_may_redeem_coupons"]}
     saved = client.post(
-        f"/admin/locations/{cast.shop_id}/staff-permissions", data=allow, headers=csrf_headers(client)
+        f"/admin/locations/{cast.shop_id}/staff-permissions",
+        data=allow,
+        headers=csrf_headers(client),
     )
     assert saved.status_code == 303
     assert "/admin/coupons/redeem" in till.get("/admin/").get_data(as_text=True)

@@ -49,7 +49,9 @@ def test_a_manager_lets_staff_acknowledge_and_read_contacts(app, client, cast, n
     assert "E-mail the customer an apology" not in case
     assert acknowledge(client, alert_id).status_code in (200, 303)
     resolve = client.post(
-        f"/admin/alerts/{alert_id}/resolve", data={"remedy": "apology"}, headers=csrf_headers(client)
+        f"/admin/alerts/{alert_id}/resolve",
+        data={"remedy": "apology"},
+        headers=csrf_headers(client),
     )
     assert resolve.status_code == 403
     with app.app_context():
@@ -89,7 +91,9 @@ def test_an_unknown_permission_is_refused_and_nothing_changes(app, client, cast)
 def test_a_manager_goes_on_and_off_duty_for_their_own_shop(app, client, cast):
     sign_in(client, cast.manager)
     on = client.post(
-        f"/admin/locations/{cast.shop_id}/duty", data={"on_duty": "on"}, headers=csrf_headers(client)
+        f"/admin/locations/{cast.shop_id}/duty",
+        data={"on_duty": "on"},
+        headers=csrf_headers(client),
     )
     assert on.status_code == 303
     listing = client.get("/admin/locations/").get_data(as_text=True)

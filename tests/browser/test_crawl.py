@@ -29,7 +29,9 @@ def demo_with_cases(app):
     with app.app_context():
         setup = set_up_demo(sample_cases=True)
         # As if the owner had chosen this password at first sign-in.
-        db.session.scalars(select(User).filter_by(email=setup.owner_email)).one().must_change_password = False
+        db.session.scalars(
+            select(User).filter_by(email=setup.owner_email)
+        ).one().must_change_password = False
         db.session.commit()
         return setup
 
