@@ -6,7 +6,12 @@ from flask_login import LoginManager, current_user
 
 from surveys.authoring.access import can_view_surveys
 from surveys.models import User
-from surveys.people.access import can_manage_locations_setup, can_view_dashboards, is_owner
+from surveys.people.access import (
+    can_manage_locations_setup,
+    can_redeem_anywhere,
+    can_view_dashboards,
+    is_owner,
+)
 from surveys.people.sessions import user_for_session
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -62,7 +67,8 @@ def _navigation():
     items = [("admin.alerts_list", _l("Alerts"))]
     if can_view_dashboards(current_user):
         items.append(("admin.dashboard_show", _l("Dashboard")))
-    items.append(("admin.coupons_redeem", _l("Coupons")))
+    if can_redeem_anywhere(current_user):
+        items.append(("admin.coupons_redeem", _l("Coupons")))
     if can_view_surveys(current_user):
         items.append(("admin.surveys_list", _l("Surveys")))
     if can_manage_locations_setup(current_user):
@@ -94,6 +100,7 @@ from admin import (  # noqa: E402,F401
     dashboards,
     devices,
     exports,
+    integrations,
     locations,
     posters,
     presentation,

@@ -19,6 +19,7 @@ from surveys.db import db
 from surveys.errors import NotAllowed, NotVisible, SubmissionError
 from surveys.models import Alert, Outcome, Remedy
 from surveys.notify.apology import send_apology_email
+from surveys.people.access import can_act_on_location, can_see_contact
 
 
 def _visible_alert(alert_id: int) -> Alert:
@@ -38,6 +39,8 @@ def _case_context(alert: Alert, **extra) -> dict:
         "response": alert.response,
         "earlier": earlier_visits(alert.response, user) if alert.response else [],
         "actions": offered_actions(alert, user),
+        "works_case": can_act_on_location(user, alert.location_id),
+        "shows_contact": can_see_contact(user, alert.location),
         "colleagues": colleagues_for(alert),
         "remedies": list(Remedy),
         "outcomes": list(Outcome),

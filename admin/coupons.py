@@ -4,15 +4,16 @@ from flask import render_template, request
 from flask_babel import gettext as _
 
 from admin import bp
-from admin.guards import scoped_or_404
+from admin.guards import refuse, scoped_or_404
 from admin.limits import download_limit
 from admin.presentation import signed_in_user
 from admin.rendering import render_page
 from surveys.cases.coupons import redeem_coupon
 from surveys.channels.qr import qr_svg
 from surveys.db import db
-from surveys.errors import SubmissionError
+from surveys.errors import NotAllowed, SubmissionError
 from surveys.models import Coupon
+from surveys.people.access import can_redeem_anywhere
 
 
 @bp.get("/coupons/<int:coupon_id>")
@@ -27,10 +28,14 @@ def coupon_detail(coupon_id: int):
 @bp.route("/coupons/redeem", methods=["GET", "POST"])
 def coupons_redeem():
     """Type or scan a coupon's code at the till; it is accepted once."""
+    if not can_redeem_anywhere(signed_in_user()):
+        refuse(403)
     if request.method == "GET":
         return render_template("admin/coupons/redeem.html", result=None)
     try:
         coupon = redeem_coupon(request.form.get("code", ""), signed_in_user(), request.remote_addr)
+    except NotAllowed:
+        refuse(403)
     except SubmissionError as refused:
         db.session.rollback()
         return render_page(

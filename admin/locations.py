@@ -11,6 +11,7 @@ from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import Location
 from surveys.people.access import is_owner, visible_locations
+from surveys.places.duty import set_on_duty
 from surveys.places.locations import LocationFields, add_location, time_zones, update_location
 
 FORM_PAGE = "admin/locations/form.html"
@@ -27,7 +28,6 @@ def _submitted() -> LocationFields:
         response_interval_seconds=form.get("response_interval_seconds", ""),
         idle_timeout_seconds=form.get("idle_timeout_seconds", ""),
         thank_you_seconds=form.get("thank_you_seconds", ""),
-        manager_on_duty=form.get("manager_on_duty") == "on",
         contact_retention_days=form.get("contact_retention_days", ""),
     )
 
@@ -98,4 +98,19 @@ def location_update(location_id: int):
         return _form(fields, location, invalid.errors, 422)
     db.session.commit()
     flash(_("%(name)s is saved.", name=location.name))
+    return see_other(url_for("admin.locations_list"))
+
+
+@bp.post("/locations/<int:location_id>/duty")
+@manager_required
+def location_duty(location_id: int):
+    """On or off duty: whether the kiosk may promise that someone will come."""
+    location = location_or_404(location_id)
+    on_duty = request.form.get("on_duty") == "on"
+    set_on_duty(location, on_duty, actor())
+    db.session.commit()
+    if on_duty:
+        flash(_("A manager is on duty at %(name)s.", name=location.name))
+    else:
+        flash(_("Nobody is on duty at %(name)s now.", name=location.name))
     return see_other(url_for("admin.locations_list"))

@@ -1,4 +1,5 @@
-"""A location's staff list: managers add, rename, deactivate and reactivate people."""
+"""A location's staff: managers add, rename, deactivate and reactivate the people customers
+may name, and choose what staff accounts may do there."""
 
 from flask import request, url_for
 
@@ -8,6 +9,7 @@ from admin.rendering import render_page, see_other, wants_partial
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.models import Location, Staff
+from surveys.places.duty import STAFF_PERMISSIONS, set_staff_permissions
 from surveys.places.staff import add_staff, rename_staff, set_staff_active, staff_of
 
 PAGE = "admin/staff/list.html"
@@ -18,7 +20,15 @@ def _section(location: Location, status: int = 200, **form_state):
     """The staff list with its add form; form_state carries errors and typed values."""
     form_state.setdefault("errors", {})
     members = list(db.session.scalars(staff_of(location)))
-    return render_page(PAGE, SECTION, status, location=location, members=members, **form_state)
+    return render_page(
+        PAGE,
+        SECTION,
+        status,
+        location=location,
+        members=members,
+        staff_permissions=STAFF_PERMISSIONS,
+        **form_state,
+    )
 
 
 def _done(location: Location):
@@ -90,3 +100,17 @@ def _set_active(staff_id: int, active: bool):
         return _section(member.location, 422, errors={member.id: invalid.errors["name"]})
     db.session.commit()
     return _done(member.location)
+
+
+@bp.post("/locations/<int:location_id>/staff-permissions")
+@manager_required
+def location_staff_permissions(location_id: int):
+    """What the location's staff accounts may do besides reading the inbox."""
+    location = location_or_404(location_id)
+    try:
+        set_staff_permissions(location, request.form.getlist("permissions"), actor())
+    except SubmissionInvalid as invalid:
+        db.session.rollback()
+        return _section(location, 422, errors=invalid.errors)
+    db.session.commit()
+    return _done(location)

@@ -11,6 +11,7 @@ from surveys.models import (
     Remedy,
     Role,
     ShownWhen,
+    WebhookPreset,
 )
 
 ROLE_LABELS = {
@@ -111,3 +112,89 @@ EXPORT_PERIOD_LABELS = PERIOD_LABELS | {"custom": _l("Custom dates")}
 
 # The screens the survey editor's preview draws.
 PREVIEW_DEVICE_LABELS = {"tablet": _l("Tablet"), "phone": _l("Phone")}
+
+# Keyed by WebhookPreset: the shape of the body a webhook receives.
+WEBHOOK_PRESET_LABELS = {
+    WebhookPreset.GENERIC: _l("Generic JSON (Standard Webhooks, signed)"),
+    WebhookPreset.SLACK: _l("Slack"),
+    WebhookPreset.TEAMS: _l("Microsoft Teams"),
+}
+
+# Keyed by the API key scopes of surveys/models/tills.py.
+SCOPE_LABELS = {
+    "receipts": _l("Tills: make receipt codes"),
+    "read": _l("Reporting: read responses and figures"),
+}
+
+# What an audit event records, as the audit page says it. Keyed by AuditEvent.action;
+# tests/surveys/people/test_audit_reading.py checks that every action the code records is here.
+AUDIT_ACTION_LABELS = {
+    "access.refused": _l("Was refused a page"),
+    "alert.apology_emailed": _l("E-mailed the customer an apology"),
+    "branding.saved": _l("Saved a branding"),
+    "case.acknowledge": _l("Acknowledged a case"),
+    "case.assign": _l("Handed a case to someone"),
+    "case.resolve": _l("Recorded what was done for a case"),
+    "case.schedule_follow_up": _l("Planned a follow-up"),
+    "case.close": _l("Closed a case"),
+    "case.reopen": _l("Reopened a case"),
+    "coupon.redeemed": _l("Redeemed a coupon"),
+    "device.created": _l("Added a tablet"),
+    "device.pairing_code": _l("Made a pairing link for a tablet"),
+    "device.revoked": _l("Revoked a tablet"),
+    "location.created": _l("Added a location"),
+    "location.updated": _l("Changed a location's settings"),
+    "location.duty_changed": _l("Went on or off duty"),
+    "location.staff_permissions_changed": _l("Changed what staff may do"),
+    "login": _l("Signed in"),
+    "login.failed": _l("Failed to sign in"),
+    "logout": _l("Signed out"),
+    "password.changed": _l("Changed their password"),
+    "privacy.erased": _l("Erased a customer's personal data"),
+    "privacy.purged": _l("Deleted expired contact details"),
+    "sessions.ended": _l("Signed out everywhere"),
+    "staff.created": _l("Added a staff member"),
+    "staff.renamed": _l("Renamed a staff member"),
+    "survey.assigned": _l("Changed where a survey is shown"),
+    "survey.created": _l("Created a survey"),
+    "survey.saved": _l("Saved a survey"),
+    "user.created": _l("Created an account"),
+    "user.updated": _l("Changed an account"),
+    "user.deactivated": _l("Deactivated an account"),
+    "user.reactivated": _l("Reactivated an account"),
+    "user.password_reset": _l("Reset an account's password"),
+    "webhook.added": _l("Added a webhook"),
+    "webhook.removed": _l("Removed a webhook"),
+    "webhook.tested": _l("Sent a webhook a test event"),
+    "api_key.created": _l("Created an API key"),
+    "api_key.revoked": _l("Revoked an API key"),
+}
+
+# The names of what an audit event's details hold. Keyed by the detail's key.
+AUDIT_DETAIL_LABELS = {
+    "alert_id": _l("Case"),
+    "api_key_id": _l("API key"),
+    "webhook_id": _l("Webhook"),
+    "coupon_id": _l("Coupon"),
+    "device_id": _l("Tablet"),
+    "endpoint": _l("Page"),
+    "location_ids": _l("Locations"),
+    "requested_location_id": _l("Location asked for"),
+    "role": _l("Role"),
+    "staff_id": _l("Staff member"),
+    "status": _l("Status"),
+    "survey_id": _l("Survey"),
+    "user_id": _l("Account"),
+    "manager_on_duty": _l("Manager on duty"),
+    "staff_may_acknowledge": _l("Staff may acknowledge"),
+    "staff_may_redeem_coupons": _l("Staff may redeem coupons"),
+    "staff_may_see_contact": _l("Staff may read contacts"),
+    "name": _l("Name"),
+    "timezone": _l("Time zone"),
+    "languages": _l("Languages"),
+    "default_language": _l("Default language"),
+    "response_interval_seconds": _l("Seconds between two responses"),
+    "idle_timeout_seconds": _l("Seconds before a follow-up is abandoned"),
+    "thank_you_seconds": _l("Seconds the thank-you stays"),
+    "contact_retention_days": _l("Days contact details are kept"),
+}

@@ -1,7 +1,8 @@
 """Handling a case: who may act on it, the actions with their input, audit and timeline.
 
-Views call `act_on_case` with the posted form; it refuses staff, parses and validates the
-input, lets the Alert guard its life cycle, writes the audit event and flushes.
+Views call `act_on_case` with the posted form; it refuses what the user may not take, parses
+and validates the input, lets the Alert guard its life cycle, writes the audit event and
+flushes.
 """
 
 from collections.abc import Callable, Mapping
@@ -19,7 +20,7 @@ from surveys.db import db
 from surveys.errors import CaseChanged, NotAllowed, NotVisible, SubmissionInvalid
 from surveys.models import ALLOWED_FROM, Alert, Location, Outcome, Remedy, Role, User
 from surveys.numbers import whole_number
-from surveys.people.access import can_act_on_location, can_see_location
+from surveys.people.access import can_acknowledge, can_act_on_location, can_see_location
 from surveys.people.audit import record_audit
 
 MAX_AMOUNT_CENTS = 100_000_000
@@ -33,11 +34,18 @@ def alert_for(user: User, alert_id: int) -> Alert:
     return alert
 
 
+def may_take(user: User, alert: Alert, action: str) -> bool:
+    """Owners and managers take every action; staff at most acknowledge, where allowed."""
+    if can_act_on_location(user, alert.location_id):
+        return True
+    return action == "acknowledge" and can_acknowledge(user, alert.location)
+
+
 def offered_actions(alert: Alert, user: User) -> set[str]:
-    """The actions to offer this user now: none for staff, else what the state allows."""
-    if not can_act_on_location(user, alert.location_id):
-        return set()
-    return {action for action in ALLOWED_FROM if alert.can(action)}
+    """The actions to offer this user now: what they may take and the state allows."""
+    return {
+        action for action in ALLOWED_FROM if alert.can(action) and may_take(user, alert, action)
+    }
 
 
 def colleagues_for(alert: Alert) -> list[User]:
@@ -55,7 +63,7 @@ def act_on_case(
     alert: Alert, user: User, action: str, form: Mapping[str, str], client_address: str | None
 ) -> str:
     """Perform one action on the case; return what to tell the manager."""
-    if not can_act_on_location(user, alert.location_id):
+    if not may_take(user, alert, action):
         raise NotAllowed()
     try:
         message = ACTIONS[action](alert, user, form)

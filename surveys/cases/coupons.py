@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from surveys.db import db
-from surveys.errors import InvalidTransition, SubmissionInvalid
+from surveys.errors import InvalidTransition, NotAllowed, SubmissionInvalid
 from surveys.models import Alert, Coupon, EventKind, User, utcnow
-from surveys.people.access import can_see_location
+from surveys.people.access import can_redeem_coupons, can_see_location
 from surveys.people.audit import record_audit
 
 # No 0/O or 1/I to misread; 12 characters of 32 are 60 random bits, far past guessing.
@@ -57,6 +57,8 @@ def redeem_coupon(typed_code: str, by: User, client_address: str | None = None) 
     coupon = db.session.scalar(select(Coupon).where(Coupon.code == code)) if code else None
     if coupon is None or not can_see_location(by, coupon.location_id):
         raise SubmissionInvalid({"code": _("No coupon has this code. Please check it.")})
+    if not can_redeem_coupons(by, coupon.location):
+        raise NotAllowed()
     now = utcnow()
     # One conditional UPDATE: of two redemptions racing, the database lets exactly one win.
     won = db.session.execute(

@@ -100,7 +100,9 @@ def _second_location(first: Location) -> Location:
 
 
 def _account_with_new_password(email: str, role: Role, *locations: Location) -> str:
-    """Create the demo account, or give it a fresh password; returns the password."""
+    """Create the demo account, or give it a fresh one-time password; returns the password.
+
+    Like any account an owner creates, it must choose its own password at first sign-in."""
     password = generate_password()
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
@@ -108,4 +110,5 @@ def _account_with_new_password(email: str, role: Role, *locations: Location) -> 
         user.locations = list(locations)
     else:
         set_password(user, password)
+    user.must_change_password = True
     return password

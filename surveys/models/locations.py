@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.db import db
@@ -27,6 +27,10 @@ class Location(db.Model):
     idle_timeout_seconds: Mapped[int] = mapped_column(default=30)
     thank_you_seconds: Mapped[int] = mapped_column(default=6)
     manager_on_duty: Mapped[bool] = mapped_column(default=False)
+    # What staff of this location may do besides reading the inbox; off until a manager allows it.
+    staff_may_acknowledge: Mapped[bool] = mapped_column(default=False, server_default=false())
+    staff_may_redeem_coupons: Mapped[bool] = mapped_column(default=False, server_default=false())
+    staff_may_see_contact: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Escalation and surge rules are data per location; 0 minutes turns escalation off.
     escalate_after_minutes: Mapped[int] = mapped_column(default=5, server_default="5")
     surge_threshold_percent: Mapped[int] = mapped_column(default=50, server_default="50")

@@ -28,8 +28,36 @@ def restrict_to_visible(statement: Select, user: User, location_column) -> Selec
 
 
 def can_act_on_location(user: User, location_id: int) -> bool:
-    """Owners and managers act on their locations' cases; staff only read."""
+    """Owners and managers work their locations' cases; staff only what `can_acknowledge` and
+    the other staff permissions allow."""
     return user.role != Role.STAFF and can_see_location(user, location_id)
+
+
+def _allowed(user: User, location: Location, staff_permission: bool) -> bool:
+    """Owners and managers of the location; its staff only where the location allows it."""
+    if not can_see_location(user, location.id):
+        return False
+    return user.role != Role.STAFF or staff_permission
+
+
+def can_acknowledge(user: User, location: Location) -> bool:
+    """Who may say "I am on it" to a case of the location."""
+    return _allowed(user, location, location.staff_may_acknowledge)
+
+
+def can_redeem_coupons(user: User, location: Location) -> bool:
+    """Who may accept a coupon of the location at the till."""
+    return _allowed(user, location, location.staff_may_redeem_coupons)
+
+
+def can_redeem_anywhere(user: User) -> bool:
+    """Whether the till page is any use to this user: a location whose coupons they may take."""
+    return any(can_redeem_coupons(user, location) for location in visible_locations(user))
+
+
+def can_see_contact(user: User, location: Location) -> bool:
+    """Who may read the contact details a customer of the location left."""
+    return _allowed(user, location, location.staff_may_see_contact)
 
 
 def is_owner(user: User) -> bool:

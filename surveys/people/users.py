@@ -71,13 +71,10 @@ def update_account(user: User, fields: AccountFields, actor: Actor) -> None:
     email, role, locations = _clean(fields, user)
     if user is actor.user and role != user.role:
         raise SubmissionInvalid({"role": _("You cannot change your own role.")})
+    before = {"role": user.role.value, "location_ids": sorted(loc.id for loc in user.locations)}
     user.email, user.role, user.locations = email, role, locations
-    actor.record(
-        "user.updated",
-        user_id=user.id,
-        role=role.value,
-        location_ids=sorted(location.id for location in locations),
-    )
+    after = {"role": role.value, "location_ids": sorted(location.id for location in locations)}
+    actor.record("user.updated", user_id=user.id, before=before, after=after)
 
 
 def deactivate_account(user: User, actor: Actor) -> None:

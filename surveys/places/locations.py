@@ -35,7 +35,6 @@ class LocationFields:
     response_interval_seconds: str = "5"
     idle_timeout_seconds: str = "30"
     thank_you_seconds: str = "6"
-    manager_on_duty: bool = False
     contact_retention_days: str = "90"
 
     @classmethod
@@ -94,7 +93,6 @@ def _clean(form: LocationFields) -> dict:
         timezone=form.timezone,
         languages=list(dict.fromkeys(form.languages)),
         default_language=form.default_language,
-        manager_on_duty=bool(form.manager_on_duty),
         **settings,
     )
 
@@ -121,12 +119,20 @@ def add_location(form: LocationFields, actor: Actor) -> Location:
 def update_location(location: Location, form: LocationFields, actor: Actor) -> None:
     """Change a location's settings; a new time zone refiles its dashboard numbers."""
     timezone = location.timezone
-    for name, value in _clean(form).items():
+    settings = _clean(form)
+    before = {name: getattr(location, name) for name in settings}
+    for name, value in settings.items():
         setattr(location, name, value)
     if location.timezone != timezone:
         db.session.flush()
         rebuild_rollups([location.id])  # the rollups keep local days and hours
-    actor.record("location.updated", location_id=location.id)
+    changed = [name for name, value in settings.items() if before[name] != value]
+    actor.record(
+        "location.updated",
+        location_id=location.id,
+        before={name: before[name] for name in changed},
+        after={name: settings[name] for name in changed},
+    )
 
 
 def assign_survey(survey: Survey, location: Location, channel: Channel) -> SurveyAssignment:

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from surveys.cases.coupons import issue_coupon
+from surveys.channels.tills import create_api_key
 from surveys.db import db
-from surveys.models import AuditEvent, Location, User
+from surveys.models import AuditEvent, Location, User, Webhook
 from tests.admin.conftest import sign_in_as
 from tests.case_factories import make_alert
 from wsgi import app as module_app
@@ -54,11 +55,19 @@ MATRIX = {
     "admin.locations_create": OWNER_ONLY,
     "admin.location_edit": OWNER_ONLY,
     "admin.location_update": OWNER_ONLY,
+    "admin.location_duty": LOCATION_A,
     "admin.staff_list": LOCATION_A,
     "admin.staff_create": LOCATION_A,
     "admin.staff_update": LOCATION_A,
     "admin.staff_deactivate": LOCATION_A,
     "admin.staff_reactivate": LOCATION_A,
+    "admin.location_staff_permissions": LOCATION_A,
+    "admin.integrations_page": LOCATION_A,
+    "admin.webhooks_create": LOCATION_A,
+    "admin.webhook_test": LOCATION_A,
+    "admin.webhook_remove": LOCATION_A,
+    "admin.api_keys_create": LOCATION_A,
+    "admin.api_key_revoke": LOCATION_A,
     "admin.devices_list": LOCATION_A,
     "admin.devices_create": LOCATION_A,
     "admin.device_pairing_link": LOCATION_A,
@@ -97,7 +106,8 @@ MATRIX = {
     "admin.alert_reopen": LOCATION_A,
     "admin.alert_email_apology": LOCATION_A,
     "admin.coupon_detail": SEES_LOCATION_A,
-    "admin.coupons_redeem": SIGNED_IN,
+    # Staff redeem coupons only where a manager allowed it (off here, as by default).
+    "admin.coupons_redeem": MANAGERS,
     # Dashboards: owners and managers, each for the locations they see; staff have none.
     "admin.dashboard_show": MANAGERS,
     "admin.dashboard_comments": MANAGERS,
@@ -125,8 +135,19 @@ def case_a(app, shops) -> dict[str, int]:
     with app.app_context():
         alert = make_alert(db.session.get(Location, shops.a))
         coupon = issue_coupon(alert, db.session.get(User, shops.owner), 500, valid_days=30)
+        location = db.session.get(Location, shops.a)
+        webhook = Webhook(
+            location=location, url="https://example.com/h", preset="generic", secret="s"
+        )
+        api_key, _key = create_api_key(location, "Till A")
+        db.session.add(webhook)
         db.session.commit()
-        return {"alert_id": alert.id, "coupon_id": coupon.id}
+        return {
+            "alert_id": alert.id,
+            "coupon_id": coupon.id,
+            "webhook_id": webhook.id,
+            "api_key_id": api_key.id,
+        }
 
 
 def admin_rules():

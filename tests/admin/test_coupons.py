@@ -3,11 +3,12 @@
 import re
 import threading
 
+import pytest
 import requests
 from sqlalchemy import select
 
 from surveys.db import db
-from surveys.models import Coupon
+from surveys.models import Coupon, Location
 from tests.case_factories import csrf_headers, live_csrf, live_sign_in, sign_in
 from tests.threads import join_all
 
@@ -24,6 +25,14 @@ def issue_coupon_through_the_case(client, alert_id: int) -> str:
     )
     assert "The coupon is ready to print." in html
     return re.search(r'<code class="coupon-code">([A-Z0-9-]{14})</code>', html).group(1)
+
+
+@pytest.fixture
+def tills_allowed(app, cast):
+    """The manager lets the shop's staff redeem coupons at the till."""
+    with app.app_context():
+        db.session.get(Location, cast.shop_id).staff_may_redeem_coupons = True
+        db.session.commit()
 
 
 def redeem(client, code: str):
@@ -45,7 +54,9 @@ def test_a_coupon_is_printable_with_its_qr_code(app, client, cast, new_alert):
     assert other.get(f"/admin/coupons/{coupon_id}").status_code == 404
 
 
-def test_a_coupon_is_redeemed_once_and_the_second_time_refused(client, cast, new_alert):
+def test_a_coupon_is_redeemed_once_and_the_second_time_refused(
+    client, cast, new_alert, tills_allowed
+):
     alert_id = new_alert()
     sign_in(client, cast.manager)
     code = issue_coupon_through_the_case(client, alert_id)
@@ -64,7 +75,7 @@ def test_a_coupon_is_redeemed_once_and_the_second_time_refused(client, cast, new
     assert "Coupon redeemed" in client.get(f"/admin/alerts/{alert_id}").get_data(as_text=True)
 
 
-def test_the_redeem_page_works_without_htmx(client, cast):
+def test_the_redeem_page_works_without_htmx(client, cast, tills_allowed):
     sign_in(client, cast.staff)
     page = client.get("/admin/coupons/redeem").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -74,7 +85,7 @@ def test_the_redeem_page_works_without_htmx(client, cast):
 
 
 def test_two_tills_redeeming_the_same_coupon_at_once_one_succeeds(
-    app, live_server, client, cast, new_alert
+    app, live_server, client, cast, new_alert, tills_allowed
 ):
     alert_id = new_alert()
     sign_in(client, cast.manager)
@@ -107,3 +118,25 @@ def test_two_tills_redeeming_the_same_coupon_at_once_one_succeeds(
         coupon = db.session.scalars(select(Coupon)).one()
         assert coupon.redeemed_at is not None
         assert [e.kind.value for e in coupon.alert.events].count("coupon_redeemed") == 1
+
+
+def test_staff_redeem_nothing_until_the_manager_allows_it(app, client, cast, new_alert):
+    alert_id = new_alert()
+    sign_in(client, cast.manager)
+    code = issue_coupon_through_the_case(client, alert_id)
+    till = client.application.test_client()
+    sign_in(till, cast.staff)
+    assert "/admin/coupons/redeem" not in till.get("/admin/").get_data(as_text=True)
+    assert till.get("/admin/coupons/redeem").status_code == 403
+    assert redeem(till, code).status_code == 403
+    with app.app_context():
+        assert db.session.scalars(select(Coupon.redeemed_at)).one() is None
+    allow = {"permissions": ["staff_may_redeem_coupons"]}
+    saved = client.post(
+        f"/admin/locations/{cast.shop_id}/staff-permissions",
+        data=allow,
+        headers=csrf_headers(client),
+    )
+    assert saved.status_code == 303
+    assert "/admin/coupons/redeem" in till.get("/admin/").get_data(as_text=True)
+    assert f"Coupon {code} redeemed" in redeem(till, code).get_data(as_text=True)

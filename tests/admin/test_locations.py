@@ -12,7 +12,6 @@ NEW_SHOP = {
     "response_interval_seconds": "5",
     "idle_timeout_seconds": "30",
     "thank_you_seconds": "6",
-    "manager_on_duty": "on",
     "contact_retention_days": "90",
 }
 
@@ -32,7 +31,7 @@ def test_an_owner_creates_a_location(app, signed_in):
     assert "Harbour" in owner.get("/admin/locations/").text
     with app.app_context():
         harbour = db.session.query(Location).filter_by(name="Harbour").one()
-        assert harbour.languages == ["sq", "en"] and harbour.manager_on_duty
+        assert harbour.languages == ["sq", "en"] and not harbour.manager_on_duty
 
 
 def test_a_form_with_errors_comes_back_filled_in(signed_in):
@@ -49,11 +48,10 @@ def test_an_owner_edits_the_settings(app, signed_in, shops):
     form_page = owner.get(f"/admin/locations/{shops.a}/edit").text
     assert 'value="Shop A"' in form_page and "<option selected>Europe/Tirane</option>" in form_page
     form = {**NEW_SHOP, "name": "Shop A", "idle_timeout_seconds": "60"}
-    form.pop("manager_on_duty")
     assert post_form(owner, f"/admin/locations/{shops.a}", form).status_code == 303
     with app.app_context():
         shop = db.session.get(Location, shops.a)
-        assert shop.idle_timeout_seconds == 60 and not shop.manager_on_duty
+        assert shop.idle_timeout_seconds == 60
 
 
 def test_an_owner_sets_how_long_contact_details_are_kept(app, signed_in, shops):

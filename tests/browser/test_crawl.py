@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from surveys.db import db
 from surveys.demo.shops import set_up_demo
-from surveys.models import Survey
+from surveys.models import Survey, User
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -28,6 +28,10 @@ def demo_with_cases(app):
     """The whole demo, sample cases included, as `flask demo` sets it up."""
     with app.app_context():
         setup = set_up_demo(sample_cases=True)
+        # As if the owner had chosen this password at first sign-in.
+        db.session.scalars(
+            select(User).filter_by(email=setup.owner_email)
+        ).one().must_change_password = False
         db.session.commit()
         return setup
 
@@ -39,8 +43,9 @@ def kind_of(url: str) -> str:
     return re.sub(r"\d+", "N", parts.path) + "?" + "&".join(names)
 
 
-def crawl(page, origin: str, starts: list[str]) -> list[str]:
+def crawl(page, origin: str, starts: list[str], check=None) -> list[str]:
     """Open every kind of admin page reachable by links from start; the addresses opened.
+    `check(url)` runs on each page once it is open.
 
     Links out of the admin (the survey preview's kiosk language links) are left out: this
     browser is no paired tablet. The kiosk and the links get their own test below."""
@@ -53,6 +58,8 @@ def crawl(page, origin: str, starts: list[str]) -> list[str]:
         response = page.goto(url)
         assert response is not None and response.ok, f"{url}: {response and response.status}"
         opened.append(url)
+        if check:
+            check(url)
         for href in page.eval_on_selector_all("a[href]", LINKS):
             target = urldefrag(href).url
             if target.startswith(origin + "/admin/") and not target.endswith(FILES):
@@ -95,6 +102,29 @@ def test_no_page_of_the_admin_breaks_the_csp_or_logs_an_error(
         assert section in paths
     assert any(re.fullmatch(r"/admin/alerts/\d+", path) for path in paths), paths
     assert len(opened) >= 20, "\n".join(opened)
+
+
+def test_every_admin_page_fits_a_phone_without_sideways_scrolling(
+    app, english_phone, live_server, demo_with_cases
+):
+    page = english_phone
+    sign_in(page, live_server, demo_with_cases.owner_email, demo_with_cases.owner_password)
+    too_wide = {}
+
+    def measure(url: str) -> None:
+        page.wait_for_load_state("load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > page.viewport_size["width"]:
+            too_wide[urlsplit(url).path + "?" + urlsplit(url).query] = width
+
+    with app.app_context():
+        survey = db.session.scalar(select(Survey.id))
+    location = demo_with_cases.location_id
+    starts = ["/admin/", f"/admin/locations/{location}/poster", "/admin/?status=closed"]
+    starts.append(f"/admin/surveys/{survey}/preview?after=1")
+    opened = crawl(page, live_server, [live_server + path for path in starts], measure)
+    assert len(opened) >= 20
+    assert too_wide == {}, "\n".join(f"{path}: {width}" for path, width in too_wide.items())
 
 
 def test_the_kiosk_and_the_customers_links_keep_to_the_csp(

@@ -14,7 +14,7 @@ from surveys.cases.coupons import (
 )
 from surveys.channels.qr import qr_svg
 from surveys.db import db
-from surveys.errors import InvalidTransition, SubmissionInvalid
+from surveys.errors import InvalidTransition, NotAllowed, SubmissionInvalid
 from surveys.models import AuditEvent, EventKind, utcnow
 from tests.case_factories import make_alert
 
@@ -50,6 +50,7 @@ def test_the_qr_code_is_an_accessible_inline_svg_without_inline_style(coupon):
 
 
 def test_a_coupon_is_redeemed_once(people, coupon):
+    people.shop.staff_may_redeem_coupons = True
     redeemed = redeem_coupon(coupon.code.lower().replace("-", " "), people.staff, "198.51.100.7")
     db.session.commit()
     assert redeemed.redeemed_by == people.staff and redeemed.redeemed_at is not None
@@ -76,3 +77,10 @@ def test_unknown_codes_and_other_locations_coupons_are_not_found(people, coupon)
             redeem_coupon(code, user)
         assert refused.value.errors == {"code": "No coupon has this code. Please check it."}
     assert coupon.redeemed_at is None
+
+
+def test_staff_may_not_redeem_where_the_manager_has_not_allowed_it(people, coupon):
+    with pytest.raises(NotAllowed):
+        redeem_coupon(coupon.code, people.staff)
+    db.session.rollback()
+    assert db.session.get(type(coupon), coupon.id).redeemed_at is None

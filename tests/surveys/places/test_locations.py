@@ -24,7 +24,6 @@ def test_a_location_is_created_with_every_setting(owner):
         response_interval_seconds="8",
         idle_timeout_seconds="45",
         thank_you_seconds="4",
-        manager_on_duty=True,
     )
     location = add_location(fields, owner)
     assert (location.name, location.timezone, location.languages) == (
@@ -33,7 +32,7 @@ def test_a_location_is_created_with_every_setting(owner):
         ["hi", "en"],
     )
     assert (location.response_interval_seconds, location.idle_timeout_seconds) == (8, 45)
-    assert location.thank_you_seconds == 4 and location.manager_on_duty
+    assert location.thank_you_seconds == 4 and not location.manager_on_duty
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "location.created"))
     assert event.location_id == location.id
 
@@ -66,9 +65,9 @@ def test_an_invalid_setting_is_refused_and_the_location_unchanged(owner, shops, 
 def test_an_edit_keeps_what_was_not_changed(owner, shops):
     location = db.session.get(Location, shops.a)
     fields = LocationFields.of(location)
-    fields.name, fields.manager_on_duty = "Shop A, upstairs", True
+    fields.name = "Shop A, upstairs"
     update_location(location, fields, owner)
-    assert location.name == "Shop A, upstairs" and location.manager_on_duty
+    assert location.name == "Shop A, upstairs"
     assert location.languages == ["sq", "en"] and location.timezone == "Europe/Tirane"
     count = select(func.count()).select_from(AuditEvent).where(AuditEvent.location_id == shops.a)
     assert db.session.scalar(count) == 1
