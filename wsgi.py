@@ -303,6 +303,8 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(kiosk_bp)  # kiosk posts are guarded by the device cookie and origin checks
     csrf.exempt(link_bp)  # link posts by a signed form token and origin checks
     csrf.exempt(api_bp)  # the API authenticates with a key header, never a cookie
+    # A notification's "I'm on it" carries a signed token bound to the user and the alert.
+    csrf.exempt("admin.push.alert_acknowledge_from_push")
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(link_bp)
     app.register_blueprint(api_bp)

@@ -22,6 +22,8 @@ login_manager.session_protection = "strong"
 
 SESSION_KEY = "session_key"  # the browser's random key for its UserSession row
 # Pages a user whose password must change may still open.
+# The sign-in page, and what a browser fetches without cookies to install the app.
+OPEN_TO_EVERYONE = {"admin.login", "admin.manifest", "admin.admin_service_worker"}
 OPEN_WHILE_PASSWORD_MUST_CHANGE = {"admin.account", "admin.account_password", "admin.logout"}
 
 
@@ -37,7 +39,7 @@ def load_user(session_id: str) -> User | None:
 @bp.before_request
 def _guard():
     """Every admin route needs a signed-in user, except the login page itself."""
-    if request.endpoint == "admin.login":
+    if request.endpoint in OPEN_TO_EVERYONE:
         return None
     if not current_user.is_authenticated:
         if request.headers.get("HX-Request"):
@@ -104,6 +106,7 @@ from admin import (  # noqa: E402,F401
     locations,
     posters,
     presentation,
+    push,
     staff,
     surveys,
     users,

@@ -12,6 +12,7 @@ from admin.rendering import render_page, see_other
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.notify.digests import set_digest
+from surveys.notify.push import application_server_key, subscriptions_of
 from surveys.people.sessions import change_password, sign_out_everywhere
 from surveys.ratelimit import limiter
 
@@ -25,8 +26,16 @@ def _user_key() -> str:
 
 @bp.get("/account")
 def account():
-    """The account page: password change, and ending every session."""
-    return render_page(ACCOUNT_PAGE, errors={})
+    """The account page: password change, push notifications, ending every session."""
+    return render_page(ACCOUNT_PAGE, errors={}, **_push_context())
+
+
+def _push_context() -> dict:
+    """The devices that get pushed alerts, and the key a new one subscribes with."""
+    return {
+        "push_subscriptions": subscriptions_of(current_user),
+        "vapid_key": application_server_key(),
+    }
 
 
 @bp.post("/account/password")
@@ -49,7 +58,7 @@ def account_password():
         )
     except SubmissionInvalid as invalid:
         db.session.rollback()
-        return render_page(ACCOUNT_PAGE, status=422, errors=invalid.errors)
+        return render_page(ACCOUNT_PAGE, status=422, errors=invalid.errors, **_push_context())
     db.session.commit()
     start_session(user, key)
     flash(_("Your password is changed. Every other session has ended."))
@@ -75,7 +84,7 @@ def account_digest():
         set_digest(user, request.form.get("frequency", ""), request.form.get("language", ""))
     except SubmissionInvalid as invalid:
         db.session.rollback()
-        return render_page(ACCOUNT_PAGE, status=422, errors=invalid.errors)
+        return render_page(ACCOUNT_PAGE, status=422, errors=invalid.errors, **_push_context())
     db.session.commit()
     flash(_("Your digest choice is saved."))
     return see_other(url_for("admin.account"))

@@ -168,6 +168,8 @@ AUDIT_ACTION_LABELS = {
     "webhook.tested": _l("Sent a webhook a test event"),
     "api_key.created": _l("Created an API key"),
     "api_key.revoked": _l("Revoked an API key"),
+    "push.subscribed": _l("Turned on notifications on a device"),
+    "push.unsubscribed": _l("Stopped notifications on a device"),
 }
 
 # The names of what an audit event's details hold. Keyed by the detail's key.
@@ -175,6 +177,7 @@ AUDIT_DETAIL_LABELS = {
     "alert_id": _l("Case"),
     "api_key_id": _l("API key"),
     "webhook_id": _l("Webhook"),
+    "push_subscription_id": _l("Device"),
     "coupon_id": _l("Coupon"),
     "device_id": _l("Tablet"),
     "endpoint": _l("Page"),

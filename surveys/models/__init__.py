@@ -23,6 +23,7 @@ from surveys.models.metrics import (
 )
 from surveys.models.outbox import MessageKind, OutboxMessage, OutboxStatus
 from surveys.models.presence import InboxPresence
+from surveys.models.push import PushSubscription
 from surveys.models.responses import Answer, Customer, FollowUp, Response
 from surveys.models.surges import Surge
 from surveys.models.surveys import (
@@ -58,6 +59,7 @@ __all__ = [
     "FollowUp",
     "InboxPresence",
     "Location",
+    "PushSubscription",
     "LocationBrand",
     "MessageKind",
     "MetricAlert",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 class MessageKind(enum.StrEnum):
     EMAIL = "email"
     WEBHOOK = "webhook"
+    PUSH = "push"
 
 
 class OutboxStatus(enum.StrEnum):

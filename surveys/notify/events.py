@@ -1,5 +1,6 @@
 """Who hears of an event: e-mails to the people who look after the location (only when
-SMTP_URL is set), and a call to each of the location's active webhooks."""
+SMTP_URL is set), a call to each of the location's active webhooks, and for a new alert a
+Web Push notification to each of those people's subscribed devices."""
 
 from flask import current_app
 from sqlalchemy import select
@@ -16,7 +17,8 @@ from surveys.models import (
     Webhook,
     utcnow,
 )
-from surveys.notify.outbox import enqueue_email, enqueue_webhook
+from surveys.notify.outbox import enqueue_email, enqueue_push, enqueue_webhook
+from surveys.notify.push import subscriptions_for
 
 TOPIC_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTI)
 
@@ -24,7 +26,10 @@ TOPIC_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTI)
 def notify_alert_raised(alert: Alert, response: Response, location: Location) -> None:
     """Tell the location's managers (or, with none assigned, the owners) and its webhooks."""
     facts = _alert_facts(response, location) | {"reason": alert.reason}
-    _notify("alert.raised", facts, location, managers_of(location) or owners(), alert=alert)
+    recipients = managers_of(location) or owners()
+    _notify("alert.raised", facts, location, recipients, alert=alert)
+    for subscription in subscriptions_for(recipients):
+        enqueue_push(subscription, "alert.raised", facts, location.default_language, alert=alert)
 
 
 def notify_alert_escalated(alert: Alert, waited_minutes: int) -> None:
@@ -92,7 +97,7 @@ def _alert_facts(response: Response, location: Location) -> dict:
         "rating": response.rating,
         "scale": question.rating_range[-1] if question else None,
         "topics": _topic_values(response),
-        "topic_labels": _topic_labels(response, location.default_language),
+        "topic_labels": topic_labels(response, location.default_language),
         "at": _iso(response.received_at or utcnow()),
     }
 
@@ -107,7 +112,8 @@ def _topic_values(response: Response) -> list[str]:
     return [choice for _question, choice in _topic_answers(response)]
 
 
-def _topic_labels(response: Response, language: str) -> list[str]:
+def topic_labels(response: Response, language: str) -> list[str]:
+    """The topics the customer chose, in the option texts of `language`."""
     labels = []
     for question, choice in _topic_answers(response):
         option = next((o for o in question.options if o["value"] == choice), {})

@@ -17,7 +17,7 @@ from functools import partial
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import exists, or_, select, update
+from sqlalchemy import delete, exists, or_, select, update
 
 from surveys.db import db, sqlite_write_intent
 from surveys.models import (
@@ -25,6 +25,7 @@ from surveys.models import (
     MessageKind,
     OutboxMessage,
     OutboxStatus,
+    PushSubscription,
     Webhook,
     WebhookPreset,
     utcnow,
@@ -34,6 +35,7 @@ from surveys.notify.email import build_email, parse_smtp_url, send_email
 from surveys.notify.letters import compose
 from surveys.notify.outcome import Outcome, failed
 from surveys.notify.presets import webhook_body
+from surveys.notify.push import alert_notification, push_call, send_push
 from surveys.notify.webhooks import WebhookCall, send_webhook
 
 ENQUEUED = "counterpulse.outbox_enqueued"  # a session.info flag: wake the worker on commit
@@ -51,6 +53,14 @@ def enqueue_webhook(webhook: Webhook, event: str, facts: dict, language: str, *,
     )
     message.webhook = webhook
     return message
+
+
+def enqueue_push(subscription, event: str, facts: dict, language: str, *, alert=None):
+    """Queue a Web Push notification to one device in the caller's transaction."""
+    facts = facts | {"push_subscription_id": subscription.id}
+    return _enqueue(
+        MessageKind.PUSH, f"push:{subscription.id}", event, facts, language, alert=alert
+    )
 
 
 def _enqueue(kind, destination, event, facts, language, *, alert: Alert | None, preset=None):
@@ -142,6 +152,8 @@ def _prepare(message: OutboxMessage) -> Callable[[], Outcome]:
         with force_locale(message.payload["language"]):
             if message.kind == MessageKind.EMAIL:
                 return _prepare_email(message)
+            if message.kind == MessageKind.PUSH:
+                return _prepare_push(message)
             return _prepare_webhook(message)
     except Exception as error:  # a message that cannot be rendered will never deliver
         current_app.logger.exception("outbox message %s cannot be rendered", message.message_id)
@@ -194,6 +206,19 @@ def _prepare_webhook(message: OutboxMessage) -> Callable[[], Outcome]:
     return partial(send_webhook, call)
 
 
+def _prepare_push(message: OutboxMessage) -> Callable[[], Outcome]:
+    from surveys.notify.events import topic_labels  # events enqueues through this module
+
+    facts = _facts(message)
+    if message.alert is not None and message.alert.response is not None:
+        # The follow-up may have named topics since the tap raised the alert.
+        facts["topic_labels"] = topic_labels(message.alert.response, message.payload["language"])
+    subscription = db.session.get(PushSubscription, facts["push_subscription_id"])
+    if subscription is None:
+        return partial(failed, "the device unsubscribed", permanent=True)
+    return partial(send_push, push_call(subscription, alert_notification(facts, subscription)))
+
+
 def retry_delay(attempts: int, retry_after: float | None = None) -> float:
     """Exponential backoff with jitter: the n-th retry waits between half and all of base*2^n."""
     config = current_app.config
@@ -223,6 +248,7 @@ def settle(claim: Claim, outcome: Outcome, now: datetime | None = None) -> bool:
     ).rowcount
     if outcome.endpoint_gone:
         _deactivate_webhook_of(claim.id, outcome.error)
+        _forget_push_subscription_of(claim.id)
     db.session.commit()
     return bool(updated)
 
@@ -238,6 +264,14 @@ def _deactivate_webhook_of(message_pk: int, reason: str | None) -> None:
             .where(Webhook.id == webhook_id)
             .values(active=False, deactivated_reason=(reason or "")[:200])
         )
+
+
+def _forget_push_subscription_of(message_pk: int) -> None:
+    """The push service answered 404 or 410: the browser dropped the subscription."""
+    message = db.session.get(OutboxMessage, message_pk)
+    if message is not None and message.kind == MessageKind.PUSH:
+        subscription_id = message.payload["facts"].get("push_subscription_id")
+        db.session.execute(delete(PushSubscription).where(PushSubscription.id == subscription_id))
 
 
 def deliver_next(now: datetime | None = None) -> bool:

@@ -1,4 +1,5 @@
-"""Webhook calls: Standard Webhooks signatures, and a POST pinned to a checked address."""
+"""Webhook calls: Standard Webhooks signatures, and a POST pinned to a checked address
+(which Web Push uses too)."""
 
 import base64
 import hashlib
@@ -45,10 +46,6 @@ class WebhookCall:
 
 def send_webhook(call: WebhookCall) -> Outcome:
     """POST the body once, signed with this attempt's timestamp; 2xx counts as delivered."""
-    try:
-        destination = resolve_destination(call.url, allow_private=call.allow_private)
-    except UnsafeDestination as refused:
-        return failed(str(refused), permanent=True)
     timestamp = int(time.time())
     headers = {
         "Content-Type": "application/json",
@@ -57,13 +54,30 @@ def send_webhook(call: WebhookCall) -> Outcome:
         "webhook-timestamp": str(timestamp),
         "webhook-signature": sign(call.secret, call.message_id, timestamp, call.body),
     }
-    connection = _pinned_connection(destination, call.timeout)
+    return post_pinned(call.url, call.body, headers, call.timeout, call.allow_private)
+
+
+def post_pinned(
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: float,
+    allow_private: bool,
+    gone: tuple[int, ...] = (410,),
+) -> Outcome:
+    """POST once to the checked address of `url`, within `timeout` in all; `gone` statuses
+    mean the endpoint will never take a message again."""
+    try:
+        destination = resolve_destination(url, allow_private=allow_private)
+    except UnsafeDestination as refused:
+        return failed(str(refused), permanent=True)
+    connection = _pinned_connection(destination, timeout)
     # The socket timeout bounds each read; this bounds the whole call, so a receiver that
     # trickles its answer cannot hold the message past the worker's lease.
-    deadline = threading.Timer(call.timeout, _abort, [connection])
+    deadline = threading.Timer(timeout, _abort, [connection])
     deadline.start()
     try:
-        connection.request("POST", destination.target, body=call.body, headers=headers)
+        connection.request("POST", destination.target, body=body, headers=headers)
         response = connection.getresponse()
         excerpt = response.read(1024).decode("utf-8", "replace")
     except (OSError, http.client.HTTPException) as error:
@@ -71,15 +85,17 @@ def send_webhook(call: WebhookCall) -> Outcome:
     finally:
         deadline.cancel()
         connection.close()
-    return outcome_for_status(response.status, response.getheader("Retry-After"), excerpt)
+    return outcome_for_status(response.status, response.getheader("Retry-After"), excerpt, gone)
 
 
-def outcome_for_status(status: int, retry_after: str | None, excerpt: str) -> Outcome:
+def outcome_for_status(
+    status: int, retry_after: str | None, excerpt: str, gone: tuple[int, ...] = (410,)
+) -> Outcome:
     """The spec's reading of an answer: 2xx delivered, 410 gone, anything else retried."""
     if 200 <= status < 300:
         return DELIVERED
     error = f"HTTP {status}: {excerpt.strip()[:200]}"
-    if status == 410:
+    if status in gone:
         return failed(error, permanent=True, endpoint_gone=True)
     seconds = whole_number((retry_after or "").strip())
     delay = float(seconds) if seconds is not None else None

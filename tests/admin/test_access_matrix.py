@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from surveys.cases.coupons import issue_coupon
 from surveys.channels.tills import create_api_key
 from surveys.db import db
-from surveys.models import AuditEvent, Location, User, Webhook
+from surveys.models import AuditEvent, Location, PushSubscription, User, Webhook
 from tests.admin.conftest import sign_in_as
 from tests.case_factories import make_alert
 from wsgi import app as module_app
@@ -50,6 +50,20 @@ MATRIX = {
     "admin.account_password": SIGNED_IN,
     "admin.account_sessions_end": SIGNED_IN,
     "admin.account_digest": SIGNED_IN,
+    # The installable app: fetched by the browser without cookies.
+    "admin.manifest": row(owner=OK, manager_a=OK, manager_b=OK, staff_a=OK, anonymous=OK),
+    "admin.admin_service_worker": row(
+        owner=OK, manager_a=OK, manager_b=OK, staff_a=OK, anonymous=OK
+    ),
+    "admin.push_subscriptions_create": SIGNED_IN,
+    # The owner's own device: nobody else sees it.
+    "admin.push_subscription_remove": row(
+        owner=OK, manager_a=HIDDEN, manager_b=HIDDEN, staff_a=HIDDEN
+    ),
+    # Without the token a notification carries, nobody acknowledges from a push.
+    "admin.alert_acknowledge_from_push": row(
+        owner=DENIED, manager_a=DENIED, manager_b=DENIED, staff_a=DENIED
+    ),
     "admin.locations_list": MANAGERS,
     "admin.location_new": OWNER_ONLY,
     "admin.locations_create": OWNER_ONLY,
@@ -141,12 +155,21 @@ def case_a(app, shops) -> dict[str, int]:
         )
         api_key, _key = create_api_key(location, "Till A")
         db.session.add(webhook)
+        device = PushSubscription(
+            user_id=shops.owner,
+            endpoint="https://push.example/o",
+            p256dh="k",
+            auth="a",
+            label="Phone",
+        )
+        db.session.add(device)
         db.session.commit()
         return {
             "alert_id": alert.id,
             "coupon_id": coupon.id,
             "webhook_id": webhook.id,
             "api_key_id": api_key.id,
+            "subscription_id": device.id,
         }
 
 
