@@ -10,16 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import brotli
-from flask import (
-    Flask,
-    abort,
-    g,
-    has_request_context,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Flask, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import Babel, get_locale
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
@@ -368,7 +359,7 @@ def _register_operations(app: Flask) -> None:
     def metrics():
         token = app.config.get("METRICS_TOKEN")
         if not token:
-            abort(404)  # off unless a token is set: never open to whoever finds the URL
+            return {"error": "Not Found"}, 404  # off without a token: never open to all
         if not operations_metrics.token_accepted(token, request.headers.get("Authorization")):
             return {"error": "Unauthorized"}, 401, {"WWW-Authenticate": "Bearer"}
         body, content_type = operations_metrics.exposition()
