@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from surveys.operations.backup import NotSqlite, backup_sqlite
 
@@ -11,6 +12,7 @@ from surveys.operations.backup import NotSqlite, backup_sqlite
 @click.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace TARGET if it exists.")
+@with_appcontext
 def backup_command(target: Path, force: bool):
     """Copy the live SQLite database to TARGET (the app may keep running)."""
     if target.exists() and not force:
