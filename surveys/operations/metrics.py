@@ -28,6 +28,9 @@ from surveys.models import Alert, Channel, OutboxStatus, Response
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 PENDING = "counterpulse.metrics_pending"  # a session.info tally, added on commit
 
+if (_directory := os.environ.get(MULTIPROCESS_DIR)) and not os.path.isdir(_directory):
+    raise RuntimeError(f"{MULTIPROCESS_DIR}={_directory} is not a directory: create it first")
+
 TAPS = Counter("counterpulse_taps", "Answers started (first taps stored), by channel", ["channel"])
 ALERTS = Counter("counterpulse_alerts_raised", "Alerts raised, by reason", ["reason"])
 OUTBOX = Counter(
