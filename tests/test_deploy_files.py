@@ -154,3 +154,32 @@ def test_gunicorn_accepts_the_arguments_and_loads_the_app(source, argv, tmp_path
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     scan_output("gunicorn --check-config", done.stderr)
     assert done.returncode == 0, (source, done.stdout, done.stderr)
+
+
+def env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines as systemd's EnvironmentFile reads them (comments, quotes)."""
+    values = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            key, _, value = line.partition("=")
+            values[key.strip()] = value.strip().strip('"')
+    return values
+
+
+def test_the_example_settings_build_an_app_as_documented(tmp_path, monkeypatch):
+    from wsgi import create_app
+
+    example = env_file(DEPLOY / "counterpulse.env.example")
+    reference = (ROOT / "docs" / "configuration.md").read_text()
+    assert [name for name in example if f"`{name}`" not in reference] == []
+    for name in [name for name in os.environ if name.startswith("COUNTERPULSE_")]:
+        monkeypatch.delenv(name)
+    for name, text in example.items():
+        monkeypatch.setenv(name, text)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'example.db'}")
+    monkeypatch.setenv("COUNTERPULSE_SECRET_KEY", "example")
+    app = create_app()
+    assert app.config["OUTBOX_IN_PROCESS"] is False
+    assert app.config["TRUSTED_PROXIES"] == 1
+    assert app.config["MAIL_FROM"] == "Counterpulse <feedback@example.com>"
+    assert app.config["SESSION_COOKIE_SECURE"] is True  # the https public URL
