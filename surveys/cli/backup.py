@@ -25,5 +25,5 @@ def backup_command(target: Path, force: bool):
         ) from error
     click.echo(f"Backed up to {written} ({written.stat().st_size} bytes).")
     secret = Path(current_app.instance_path) / "secret_key"
-    if secret.exists():
+    if secret.exists() and secret.read_text().strip() == current_app.config["SECRET_KEY"]:
         click.echo(f"Keep a copy of {secret} with it: the key that signs sessions and forms.")

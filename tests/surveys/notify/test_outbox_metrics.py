@@ -38,3 +38,17 @@ def test_a_refused_call_counts_as_failed_then_dead_on_the_last_attempt(
     assert deliver_next(later())
     assert change(before, outcomes(app)) == {"delivered": 0, "failed": 1, "dead": 1}
     assert len(receiver.log) == 2
+
+
+def test_a_message_whose_workers_all_died_counts_as_dead(app, device, demo, receiver, webhook):
+    from surveys.db import db
+    from surveys.notify.outbox import claim_next, give_up_abandoned
+
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 1
+    sad_tap(device, demo)
+    assert claim_next() is not None  # claimed, then its worker "dies": never settled
+    before = outcomes(app)
+    assert give_up_abandoned(later()) == 1
+    assert change(before, outcomes(app))["dead"] == 0  # not before the commit
+    db.session.commit()
+    assert change(before, outcomes(app)) == {"delivered": 0, "failed": 0, "dead": 1}

@@ -58,3 +58,16 @@ def test_postgresql_is_refused_with_the_tool_to_use(tmp_path):
     with pytest.raises(NotSqlite):
         backup_sqlite("postgresql://postgres@127.0.0.1/counterpulse", tmp_path / "x.db")
     assert not (tmp_path / "x.db").exists()
+
+
+def test_the_generated_secret_key_is_named_and_a_given_one_is_not(app, sqlite_file, tmp_path):
+    runner = app.test_cli_runner()
+    given = runner.invoke(args=["backup", str(tmp_path / "a.db")])
+    assert given.exit_code == 0 and "Keep a copy" not in given.output  # the test's own key
+    key_file = tmp_path / "instance" / "secret_key"
+    key_file.parent.mkdir()
+    key_file.write_text(app.config["SECRET_KEY"] + "\n")
+    app.instance_path = str(key_file.parent)
+    generated = runner.invoke(args=["backup", str(tmp_path / "b.db")])
+    assert generated.exit_code == 0
+    assert f"Keep a copy of {key_file} with it" in generated.output
