@@ -5,6 +5,7 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -23,6 +24,10 @@ from surveys.db import db, sqlite_write_intent
 from surveys.languages import SUPPORTED_LANGUAGES, text_direction
 from surveys.notify import worker as outbox_worker
 from surveys.numbers import MAX_ID
+from surveys.operations import metrics as operations_metrics
+from surveys.operations.access import request_finished
+from surveys.operations.health import readiness
+from surveys.operations.logs import configure_logging
 from surveys.people import audit as _audit_trail_guard  # noqa: F401  (refuses audit changes)
 from surveys.ratelimit import limiter
 
@@ -130,12 +135,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         # An admin sign-in ends after this long without a request, and this long after login.
         SESSION_IDLE_MINUTES=8 * 60,
         SESSION_LIFETIME_HOURS=12,
+        # Logging (surveys/operations/logs.py): "text" or "json" lines, at this level.
+        LOG_FORMAT="text",
+        LOG_LEVEL="INFO",
+        # GET /metrics answers only a request bearing this token; without one it is a 404.
+        METRICS_TOKEN=None,
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)
     if test_config is not None:
         app.config.from_mapping(test_config)
     _derive_config(app)
+    configure_logging(app)
     # The one-machine default delivers inside the app; tests drive delivery themselves.
     app.config.setdefault("OUTBOX_IN_PROCESS", not app.config.get("TESTING"))
     if not app.config.get("SECRET_KEY"):
@@ -147,9 +158,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"))
     babel.init_app(app, locale_selector=_select_locale)
     csrf.init_app(app)
+    _time_requests(app)  # before the limiter's check, so its refusals are timed too
     limiter.init_app(app)
     _register_blueprints(app)
     _register_hooks(app)
+    _register_operations(app)
     outbox_worker.init_app(app)
     if app.config.get("SERVE_STATIC_COMPRESSED", not app.debug):
         _serve_static_files(app)
@@ -311,6 +324,48 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     login_manager.init_app(app)
     register_commands(app)
+
+
+def _time_requests(app: Flask) -> None:
+    """Every request's line in the log and its latency in the metrics."""
+
+    @app.before_request
+    def _start_clock():
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _log_request(response):
+        if (started := g.get("request_started")) is not None:
+            rule = request.url_rule.rule if request.url_rule else None
+            seconds = time.perf_counter() - started
+            request_finished(request.method, rule, request.endpoint, response.status_code, seconds)
+        return response
+
+
+def _register_operations(app: Flask) -> None:
+    """Probes and the scrape: no sign-in, no personal data, no rate limit."""
+
+    @app.get("/healthz")
+    @limiter.exempt
+    def healthz():
+        return {"status": "ok"}, 200, {"Cache-Control": "no-store"}
+
+    @app.get("/readyz")
+    @limiter.exempt
+    def readyz():
+        report = readiness()
+        return report.as_json(), 200 if report.ready else 503, {"Cache-Control": "no-store"}
+
+    @app.get("/metrics")
+    @limiter.exempt
+    def metrics():
+        token = app.config.get("METRICS_TOKEN")
+        if not token:
+            return {"error": "Not Found"}, 404  # off without a token: never open to all
+        if not operations_metrics.token_accepted(token, request.headers.get("Authorization")):
+            return {"error": "Unauthorized"}, 401, {"WWW-Authenticate": "Bearer"}
+        body, content_type = operations_metrics.exposition()
+        return body, 200, {"Content-Type": content_type, "Cache-Control": "no-store"}
 
 
 def _register_hooks(app: Flask) -> None:

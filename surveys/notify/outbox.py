@@ -37,6 +37,7 @@ from surveys.notify.outcome import Outcome, failed
 from surveys.notify.presets import webhook_body
 from surveys.notify.push import alert_notification, push_call, send_push
 from surveys.notify.webhooks import WebhookCall, send_webhook
+from surveys.operations.metrics import count_on_commit, outbox_settled
 
 ENQUEUED = "counterpulse.outbox_enqueued"  # a session.info flag: wake the worker on commit
 
@@ -246,6 +247,8 @@ def settle(claim: Claim, outcome: Outcome, now: datetime | None = None) -> bool:
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if updated:
+        outbox_settled(db.session, values["status"])
     if outcome.endpoint_gone:
         _deactivate_webhook_of(claim.id, outcome.error)
         _forget_push_subscription_of(claim.id)
@@ -300,4 +303,5 @@ def give_up_abandoned(now: datetime | None = None) -> int:
         .values(status=OutboxStatus.DEAD, claim_token=None, last_error="no attempt finished")
         .execution_options(synchronize_session=False)
     )
+    count_on_commit(db.session, "outbox", "dead", result.rowcount)
     return result.rowcount
