@@ -1,4 +1,6 @@
-"""Signing in and out, with failed sign-ins throttled per account and per client address."""
+"""Signing in and out. Failed sign-ins are throttled per account from each client address and
+per client address in all; never per account alone, which anyone could use to lock the owner
+out by failing on purpose. The right password from another address still signs in."""
 
 import hashlib
 
@@ -10,7 +12,7 @@ from admin import SESSION_KEY, bp
 from surveys.db import db
 from surveys.models import User
 from surveys.people.sessions import sign_in, sign_out
-from surveys.ratelimit import limiter
+from surveys.ratelimit import client_network, limiter
 
 LOGIN_TEMPLATE = "admin/auth/login.html"
 
@@ -21,9 +23,12 @@ def _failed(response) -> bool:
 
 
 def _account_key() -> str:
-    """The throttling key of the e-mail tried; a digest, so no address sits in the store."""
+    """The throttling key of the e-mail tried from this client's address (or IPv6 network);
+    a digest, so no e-mail sits in the store."""
     email = request.form.get("email", "").strip().lower()
-    return "account:" + hashlib.sha256(email.encode()).hexdigest() if email else ""
+    if not email:
+        return ""
+    return "account:" + hashlib.sha256(f"{email}\0{client_network()}".encode()).hexdigest()
 
 
 def start_session(user: User, key: str) -> None:
