@@ -25,6 +25,9 @@ pytestmark = [
 ]
 ROOT = Path(__file__).resolve().parents[2]
 PARTIAL = {"HX-Request-Type": "partial"}
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+# The worker's process id first, so a test can tell which worker answered.
+ACCESS_LOG_FORMAT = 'pid=%(p)s "%(r)s" %(s)s'
 
 
 def free_port() -> int:
@@ -33,18 +36,24 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(database_uri: str, log) -> tuple[subprocess.Popen, str]:
-    """One gunicorn with two workers on a free loopback port, serving the shared database."""
+def start_gunicorn(
+    database_uri: str, log, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
+    """One gunicorn with two workers on a free loopback port, serving the shared database
+    (and Redis: REDIS_URL from extra_env, else the test Redis with a prefix of its own)."""
     port = free_port()
-    env = {
-        **os.environ,
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env |= {
         "COUNTERPULSE_SQLALCHEMY_DATABASE_URI": database_uri,
         "COUNTERPULSE_SECRET_KEY": "shared-by-both-servers",
     }
-    env.pop("DATABASE_URL", None)
+    if TEST_REDIS_URL:
+        env["REDIS_URL"] = TEST_REDIS_URL
+    env |= extra_env or {}
     command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"]
     command.append("--no-control-socket")  # else gunicorn 27 makes ~/.gunicorn/gunicorn.ctl
     command += ["--access-logfile", "-"]  # request lines too: no personal data in URLs
+    command += ["--access-logformat", ACCESS_LOG_FORMAT]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}"
 
