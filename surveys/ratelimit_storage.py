@@ -85,28 +85,21 @@ class SQLiteStorage(Storage):
             connection.execute("DELETE FROM rate_limit_counter WHERE expires_at <= ?", (now,))
         return int(row[0])
 
-    def get(self, key: str) -> int:
-        row = (
-            self._connection()
-            .execute(
-                "SELECT count FROM rate_limit_counter WHERE key = ? AND expires_at > ?",
-                (key, time.time()),
-            )
-            .fetchone()
+    def _window(self, key: str) -> tuple[int, float] | None:
+        """The key's count and the end of its window while the window lasts, else None."""
+        cursor = self._connection().execute(
+            "SELECT count, expires_at FROM rate_limit_counter WHERE key = ? AND expires_at > ?",
+            (key, time.time()),
         )
-        return int(row[0]) if row else 0
+        return cursor.fetchone()
+
+    def get(self, key: str) -> int:
+        window = self._window(key)
+        return int(window[0]) if window else 0
 
     def get_expiry(self, key: str) -> float:
-        now = time.time()
-        row = (
-            self._connection()
-            .execute(
-                "SELECT expires_at FROM rate_limit_counter WHERE key = ? AND expires_at > ?",
-                (key, now),
-            )
-            .fetchone()
-        )
-        return float(row[0]) if row else now
+        window = self._window(key)
+        return float(window[1]) if window else time.time()
 
     def check(self) -> bool:
         try:
