@@ -47,10 +47,10 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    database_uri: str, log, extra_env: dict[str, str] | None = None
+    database_uri: str, log, extra_env: dict[str, str] | None = None, options: tuple = ()
 ) -> tuple[subprocess.Popen, str]:
     """One gunicorn with two workers on a free loopback port, serving the shared database
-    (and Redis: REDIS_URL from extra_env, else the test Redis with a prefix of its own)."""
+    (and Redis: REDIS_URL from extra_env, else the test Redis), with more gunicorn options."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env |= {
@@ -62,6 +62,7 @@ def start_gunicorn(
     env |= extra_env or {}
     command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"]
     command.append("--no-control-socket")  # else gunicorn 27 makes ~/.gunicorn/gunicorn.ctl
+    command += list(options)
     command += ["--access-logfile", "-"]  # request lines too: no personal data in URLs
     command += ["--access-logformat", ACCESS_LOG_FORMAT]
     # A session of its own, so the master and its workers can be killed together.
