@@ -30,6 +30,7 @@ from surveys.operations.health import readiness
 from surveys.operations.logs import configure_logging
 from surveys.people import audit as _audit_trail_guard  # noqa: F401  (refuses audit changes)
 from surveys.ratelimit import limiter
+from surveys.shared_state import rate_limit_storage, refuse_unshared_hosts
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -118,9 +119,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=64 * 1024,
         DEVICE_COOKIE_SECURE=False,
         PUBLIC_URL="http://127.0.0.1:5000",
-        RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
-        # Failed sign-ins allowed per account and per client address before refusing more.
+        # Failed sign-ins allowed for one account from one client address (IPv6: one /64), and
+        # from one client address in all, before it is refused more; never per account alone,
+        # so failures from elsewhere cannot lock the right password out.
         LOGIN_ACCOUNT_LIMIT="10 per 15 minutes",
         LOGIN_ADDRESS_LIMIT="30 per 15 minutes",
         **OUTBOX_DEFAULTS,
@@ -149,6 +151,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_logging(app)
     # The one-machine default delivers inside the app; tests drive delivery themselves.
     app.config.setdefault("OUTBOX_IN_PROCESS", not app.config.get("TESTING"))
+    refuse_unshared_hosts(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
 
@@ -183,8 +186,7 @@ def _derive_config(app: Flask) -> None:
     """Settings that follow from others, whichever source set those."""
     config = app.config
     config["SQLALCHEMY_DATABASE_URI"] = _with_psycopg(config["SQLALCHEMY_DATABASE_URI"])
-    if config.get("REDIS_URL") and config["RATELIMIT_STORAGE_URI"] == "memory://":
-        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+    config["RATELIMIT_STORAGE_URI"] = rate_limit_storage(config, app.instance_path)
     if str(config["PUBLIC_URL"]).startswith("https://"):
         config["SESSION_COOKIE_SECURE"] = True
 

@@ -4,6 +4,7 @@ digest e-mail."""
 from flask import current_app, flash, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from werkzeug.exceptions import TooManyRequests
 
 from admin import bp
 from admin.auth import start_session
@@ -14,14 +15,9 @@ from surveys.errors import SubmissionInvalid
 from surveys.notify.digests import set_digest
 from surveys.notify.push import application_server_key, subscriptions_of
 from surveys.people.sessions import change_password, sign_out_everywhere
-from surveys.ratelimit import limiter
+from surveys.ratelimit import BudgetSpent, take_attempt
 
 ACCOUNT_PAGE = "admin/account/page.html"
-
-
-def _user_key() -> str:
-    """Throttle wrong current passwords per account, wherever they come from."""
-    return f"user:{current_user.id}" if current_user.is_authenticated else ""
 
 
 @bp.get("/account")
@@ -39,15 +35,17 @@ def _push_context() -> dict:
 
 
 @bp.post("/account/password")
-@limiter.limit(
-    lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"],
-    key_func=_user_key,
-    deduct_when=lambda response: response.status_code == 422,
-)
 def account_password():
-    """Change the password; every other session of the account ends, this one goes on."""
+    """Change the password; every other session of the account ends, this one goes on.
+    Refused tries count per account, wherever they come from (the session is the owner's);
+    counted before the current password is checked, as at sign-in."""
     user = current_user._get_current_object()
     form = request.form
+    budget = {f"password-change:user:{user.id}": current_app.config["LOGIN_ACCOUNT_LIMIT"]}
+    try:
+        attempt = take_attempt(budget)
+    except BudgetSpent as spent:
+        raise TooManyRequests(retry_after=spent.retry_after) from None
     try:
         key = change_password(
             user,
@@ -60,6 +58,7 @@ def account_password():
         db.session.rollback()
         return render_page(ACCOUNT_PAGE, status=422, errors=invalid.errors, **_push_context())
     db.session.commit()
+    attempt.give_back()
     start_session(user, key)
     flash(_("Your password is changed. Every other session has ended."))
     return see_other(url_for("admin.account"))

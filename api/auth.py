@@ -3,12 +3,11 @@ needs, and at most API_RATE_LIMIT requests per key (per client address without a
 
 from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 
 from api import bp
 from surveys.channels.tills import api_key_for
 from surveys.models import ApiKey
-from surveys.ratelimit import limiter
+from surveys.ratelimit import client_network, limiter
 
 DEFAULT_API_LIMIT = "120 per minute;5000 per hour"
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="counterpulse"'}
@@ -54,7 +53,7 @@ def _client_key() -> str:
     api_key = _request_key()
     if api_key is not None:
         return f"api-key:{api_key.id}"
-    return "api-address:" + (get_remote_address() or "")
+    return "api-address:" + client_network()
 
 
 def _api_limit() -> str:

@@ -42,6 +42,8 @@ def test_missing_secret_key_is_generated_once_into_the_instance_folder(tmp_path,
 
 def test_database_url_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/shop")
+    monkeypatch.setenv("COUNTERPULSE_SECRET_KEY", "shared-by-every-host")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path))
     uri = create_app().config["SQLALCHEMY_DATABASE_URI"]
     assert uri == "postgresql+psycopg://postgres@127.0.0.1:5432/shop"

@@ -86,7 +86,7 @@ def test_behind_a_trusted_proxy_the_client_address_and_scheme_are_the_forwarded_
 
 def test_the_number_of_trusted_proxies_comes_from_the_environment(database_uri, monkeypatch):
     monkeypatch.setenv("COUNTERPULSE_TRUSTED_PROXIES", "2")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "s"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "TESTING": True, "SECRET_KEY": "s"})
     assert app.config["TRUSTED_PROXIES"] == 2 and app.wsgi_app.x_for == 2
 
 

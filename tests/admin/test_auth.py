@@ -81,13 +81,14 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(client, shops):
     [("PUBLIC_URL", "https://feedback.example"), ("SESSION_COOKIE_SECURE", True)],
 )
 def test_the_session_cookie_is_secure_behind_https(database_uri, setting, value):
-    config = {"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "s", setting: value}
+    config = {"SQLALCHEMY_DATABASE_URI": database_uri, "TESTING": True, "SECRET_KEY": "s"}
+    config[setting] = value
     assert create_app(config).config["SESSION_COOKIE_SECURE"] is True
 
 
 def test_the_secure_flag_can_come_from_the_environment(database_uri, monkeypatch):
     monkeypatch.setenv("COUNTERPULSE_SESSION_COOKIE_SECURE", "true")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "SECRET_KEY": "s"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_uri, "TESTING": True, "SECRET_KEY": "s"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

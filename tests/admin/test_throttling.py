@@ -1,5 +1,6 @@
-"""Failed sign-ins are throttled per account and per client address, with real Flask-Limiter:
-in memory by default, in Redis when TEST_REDIS_URL names one."""
+"""Failed sign-ins are throttled per account from each client address and per address, with
+real Flask-Limiter: in the SQLite counters file by default, in Redis when TEST_REDIS_URL names
+one. Failing on purpose never locks the owner's right password out from elsewhere."""
 
 import os
 import uuid
@@ -25,18 +26,38 @@ def fail(client, email: str) -> int:
     return login(client, email, "not the password").status_code
 
 
-def test_an_account_is_throttled_after_repeated_failures_even_from_new_addresses(app, shops):
+def test_fifty_wrong_passwords_from_one_address_never_lock_the_owner_out_elsewhere(app, shops):
+    # The documented default: 10 failures per account from one address in 15 minutes.
+    attacker = from_address(app, "203.0.113.66")
+    codes = [fail(attacker, "owner@shops.example") for _ in range(50)]
+    assert codes == [422] * 10 + [429] * 40
+
+    owner = from_address(app, "198.51.100.20")
+    assert login(owner, "owner@shops.example", KNOWN_PASSWORD).status_code == 303
+    assert owner.get("/admin/").status_code == 200
+
+    still_refused = login(attacker, "owner@shops.example", KNOWN_PASSWORD)
+    assert still_refused.status_code == 429 and THROTTLED in still_refused.text
+
+
+def test_an_account_is_throttled_per_address_and_other_addresses_keep_their_budget(app, shops):
     app.config["LOGIN_ACCOUNT_LIMIT"] = "3 per 15 minutes"
-    codes = [fail(from_address(app, f"203.0.113.{n}"), "manager.a@shops.example") for n in range(4)]
-    assert codes == [422, 422, 422, 429]
-    right_password = login(
-        from_address(app, "203.0.113.9"), "manager.a@shops.example", KNOWN_PASSWORD
-    )
+    first, second = from_address(app, "203.0.113.1"), from_address(app, "203.0.113.2")
+    assert [fail(first, "manager.a@shops.example") for _ in range(4)] == [422, 422, 422, 429]
+    assert [fail(second, "manager.a@shops.example") for _ in range(4)] == [422, 422, 422, 429]
+    right_password = login(first, "manager.a@shops.example", KNOWN_PASSWORD)
     assert right_password.status_code == 429 and THROTTLED in right_password.text
-    other_account = login(
-        from_address(app, "203.0.113.9"), "manager.b@shops.example", KNOWN_PASSWORD
-    )
+    other_account = login(first, "manager.b@shops.example", KNOWN_PASSWORD)
     assert other_account.status_code == 303
+
+
+def test_addresses_of_one_ipv6_network_share_one_budget(app, shops):
+    app.config["LOGIN_ACCOUNT_LIMIT"] = "3 per 15 minutes"
+    hopping = [from_address(app, f"2001:db8:5:7::{n:x}") for n in range(4)]
+    codes = [fail(client, "manager.a@shops.example") for client in hopping]
+    assert codes == [422, 422, 422, 429]
+    next_network = from_address(app, "2001:db8:5:8::1")
+    assert login(next_network, "manager.a@shops.example", KNOWN_PASSWORD).status_code == 303
 
 
 def test_an_address_is_throttled_after_failures_on_many_accounts(app, shops):

@@ -88,7 +88,7 @@ def test_the_migration_gives_each_existing_location_its_own_secret(tmp_path, wor
         uri = _postgres_url_for_worker(f"{worker_id}_migration")
     else:
         uri = f"sqlite:///{tmp_path / 'old.db'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "t"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "TESTING": True, "SECRET_KEY": "t"})
     with app.app_context():
         upgrade(revision="0002")
         for name in ("North", "South"):

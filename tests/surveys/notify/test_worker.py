@@ -44,6 +44,7 @@ def worker(database_uri: str, *args: str) -> subprocess.Popen:
     env.update(
         COUNTERPULSE_SQLALCHEMY_DATABASE_URI=database_uri,
         COUNTERPULSE_SECRET_KEY="worker-test",
+        COUNTERPULSE_TESTING="1",  # on PostgreSQL, start without Redis (surveys/shared_state.py)
         COUNTERPULSE_WEBHOOK_ALLOW_PRIVATE="1",
         COUNTERPULSE_WEBHOOK_TIMEOUT_SECONDS="2",
         COUNTERPULSE_SMTP_TIMEOUT_SECONDS="2",
