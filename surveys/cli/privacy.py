@@ -11,6 +11,7 @@ from surveys.errors import SubmissionInvalid
 from surveys.privacy.erasure import Subject, erase_person
 from surveys.privacy.forgetting import Counts
 from surveys.privacy.retention import purge_all_expired
+from surveys.privacy.storage import compact_after_erase
 
 privacy = AppGroup("privacy", help="Retention purge and erasure of customers' personal data.")
 
@@ -19,6 +20,7 @@ LABELS = {
     "responses": "responses anonymised",
     "words": "free-text answers removed",
     "alert_notes": "case notes and timeline entries redacted",
+    "mentions": "mentions in other words, consents, devices and webhooks redacted",
     "outbox_messages": "queued or sent e-mails emptied",
     "outbox_cancelled": "of them cancelled before sending",
     "audit_events": "audit details redacted",
@@ -51,3 +53,12 @@ def privacy_erase(email: str | None, phone: str | None):
     db.session.commit()
     click.echo("Erased." if counts.customers else "No customer with these details is stored.")
     _echo_counts(counts)
+    compaction = compact_after_erase()  # always: an earlier erase may have left copies
+    if compaction.vacuumed:
+        click.echo("  database rewritten without the old copies (VACUUM)")
+    if db.engine.dialect.name == "sqlite" and not compaction.wal_emptied:
+        click.echo(
+            "Warning: another process is reading the database, so its write-ahead log still "
+            "holds old copies. Run the erase again when it is idle.",
+            err=True,
+        )

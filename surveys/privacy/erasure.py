@@ -1,9 +1,13 @@
 """Erasing a person on request: `flask --app wsgi privacy erase --email … | --phone …`.
 
 Their contact rows go, the words of their responses go, the notes of their cases go, and
-e-mails to them are emptied (unsent ones cancelled). Ratings, topics and times stay, so
-every count and chart stays right; the responses are simply no longer anyone's, and the
-dashboard's latest comments no longer list them (in the same transaction).
+e-mails to them are emptied (unsent ones cancelled). Anywhere else their address, number or
+name was written (another case's notes, words typed at another visit, a webhook payload, an
+older audit row: every column in surveys/privacy/free_text.py) it is replaced by
+"[removed]", in any case and however the number was spaced. Ratings, topics and times stay,
+so every count and chart stays right; the responses are simply no longer anyone's, and the
+dashboard's latest comments no longer list them (in the same transaction). After the
+commit, surveys/privacy/storage.py clears the old copies out of the database files.
 """
 
 import hashlib
@@ -12,26 +16,27 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Text, cast, func, or_, select
+from sqlalchemy import func, or_, select
 
 from surveys.capture.answers import EMAIL_PATTERN
 from surveys.cases.customers import phone_digits
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
-from surveys.models import AlertEvent, AuditEvent, Customer, Response
+from surveys.models import Alert, AlertEvent, AuditEvent, Customer, OutboxMessage, Response
 from surveys.people.audit import record_audit, redacting_audit_details
 from surveys.privacy.forgetting import (
+    ERASED_DESTINATION,
     Counts,
     contact_statement,
     forget_contact,
-    mentions,
-    messages_about,
     normalised_email,
     normalised_phone,
     redact,
     scrub_message,
-    term_patterns,
 )
+from surveys.privacy.free_text import FREE_TEXT
+from surveys.privacy.mentions import Term, person_terms, sql_mentions, text_patterns
+from surveys.privacy.storage import zero_what_is_freed
 from surveys.reporting.metrics.rollups import recounting
 
 MIN_PHONE_DIGITS = 5
@@ -76,15 +81,23 @@ class Subject:
 
 def erase_person(subject: Subject) -> Counts:
     """Remove the person's data everywhere it is kept; the caller commits."""
+    zero_what_is_freed()
     counts = Counts()
     responses = list(db.session.scalars(contact_statement().where(subject.customer_condition())))
+    customers = {response.customer for response in responses}
+    # What the person is known by: the address or number asked about, and all their rows hold.
+    terms = person_terms(
+        [subject.email, *(customer.email for customer in customers)],
+        [subject.phone, *(customer.phone for customer in customers)],
+        [customer.name for customer in customers],
+    )
     for response in responses:
         with recounting(response):  # the dashboard's latest comments lose the words too
             counts.words += _drop_words(response)
             forget_contact(response, counts, wipe_notes=True)
-    patterns = term_patterns(subject.email, subject.phone, None)
-    _redact_other_mentions(subject, patterns, counts)
-    _redact_audit_details(subject, patterns, counts)
+    db.session.flush()
+    _redact_free_text(terms, counts)
+    _redact_outbox(terms, counts)
     record_audit("privacy.erased", subject=subject.fingerprint(), **counts.as_dict())
     return counts
 
@@ -98,35 +111,46 @@ def _drop_words(response: Response) -> int:
     return dropped
 
 
-def _like_terms(subject: Subject, column) -> list:
-    """SQL conditions that find a text column possibly mentioning the person."""
-    if subject.email:
-        return [func.lower(cast(column, Text)).contains(subject.email)]
-    return [phone_digits(cast(column, Text)).contains(subject.phone.lstrip("+"))]
+def _count_as(model) -> str:
+    if model in (Alert, AlertEvent):
+        return "alert_notes"
+    return "audit_events" if model is AuditEvent else "mentions"
 
 
-def _redact_other_mentions(subject: Subject, patterns, counts: Counts) -> None:
-    """Case notes and outbox rows elsewhere that name the address or number."""
-    events = select(AlertEvent).where(
-        or_(*_like_terms(subject, AlertEvent.note), *_like_terms(subject, AlertEvent.data))
-    )
-    for event in db.session.scalars(events):
-        note, data = redact(event.note, patterns), redact(event.data or {}, patterns)
-        if note != event.note or data != event.data:
-            event.note, event.data = note, data
-            counts.alert_notes += 1
-    for message in messages_about(subject.email, []):
-        if mentions(message, subject.email, patterns):
-            scrub_message(message, counts)
-
-
-def _redact_audit_details(subject: Subject, patterns, counts: Counts) -> None:
-    """Audit details hold ids only (record_audit refuses addresses); any older row is fixed."""
-    statement = select(AuditEvent).where(or_(*_like_terms(subject, AuditEvent.details)))
-    with redacting_audit_details():
-        for event in db.session.scalars(statement):
-            details = redact(event.details, patterns)
-            if details != event.details:
-                event.details = details
-                counts.audit_events += 1
+def _redact_free_text(terms: list[Term], counts: Counts) -> None:
+    """Every free-text column, in every row, that names the person."""
+    patterns = text_patterns(terms)
+    with redacting_audit_details():  # older audit rows may be corrected, nothing else
+        for model, attribute in FREE_TEXT:
+            column = getattr(model, attribute)
+            rows = list(db.session.scalars(select(model).where(sql_mentions(column, terms))))
+            for row in rows:
+                value = getattr(row, attribute)
+                redacted = redact(value, patterns)
+                if redacted != value:
+                    setattr(row, attribute, redacted)  # a new dict: JSON changes are not tracked
+                    name = _count_as(model)
+                    setattr(counts, name, getattr(counts, name) + 1)
         db.session.flush()
+
+
+def _redact_outbox(terms: list[Term], counts: Counts) -> None:
+    """Messages to the person are emptied; those merely naming them lose the name."""
+    patterns = text_patterns(terms)
+    addresses = [term.text_pattern for term in terms if term.is_address]
+    statement = select(OutboxMessage).where(
+        OutboxMessage.destination != ERASED_DESTINATION,
+        or_(
+            sql_mentions(OutboxMessage.destination, terms),
+            sql_mentions(OutboxMessage.payload, terms),
+            sql_mentions(OutboxMessage.last_error, terms),
+        ),
+    )
+    for message in list(db.session.scalars(statement)):
+        if any(pattern.search(message.destination) for pattern in addresses):
+            scrub_message(message, counts)
+            continue
+        payload, error = redact(message.payload, patterns), redact(message.last_error, patterns)
+        if payload != message.payload or error != message.last_error:
+            message.payload, message.last_error = payload, error
+            counts.outbox_messages += 1
