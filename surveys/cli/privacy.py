@@ -43,7 +43,12 @@ def privacy_purge():
 @privacy.command("erase")
 @click.option("--email", help="The customer's e-mail address (any case, spaces trimmed).")
 @click.option("--phone", help="The customer's phone number (digits and a leading + count).")
-def privacy_erase(email: str | None, phone: str | None):
+@click.option(
+    "--vacuum",
+    is_flag=True,
+    help="Also rewrite the whole database file (SQLite; blocks writes while it runs).",
+)
+def privacy_erase(email: str | None, phone: str | None, vacuum: bool):
     """Remove one customer's personal data everywhere; ratings and topics stay, anonymised."""
     try:
         subject = Subject.parse(email, phone)
@@ -53,9 +58,9 @@ def privacy_erase(email: str | None, phone: str | None):
     db.session.commit()
     click.echo("Erased." if counts.customers else "No customer with these details is stored.")
     _echo_counts(counts)
-    compaction = compact_after_erase()  # always: an earlier erase may have left copies
+    compaction = compact_after_erase(vacuum)  # even when nobody matched: older copies go too
     if compaction.vacuumed:
-        click.echo("  database rewritten without the old copies (VACUUM)")
+        click.echo("  database vacuumed")
     if db.engine.dialect.name == "sqlite" and not compaction.wal_emptied:
         click.echo(
             "Warning: another process is reading the database, so its write-ahead log still "

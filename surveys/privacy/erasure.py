@@ -36,7 +36,6 @@ from surveys.privacy.forgetting import (
 )
 from surveys.privacy.free_text import FREE_TEXT
 from surveys.privacy.mentions import Term, person_terms, sql_mentions, text_patterns
-from surveys.privacy.storage import zero_what_is_freed
 from surveys.reporting.metrics.rollups import recounting
 
 MIN_PHONE_DIGITS = 5
@@ -81,7 +80,6 @@ class Subject:
 
 def erase_person(subject: Subject) -> Counts:
     """Remove the person's data everywhere it is kept; the caller commits."""
-    zero_what_is_freed()
     counts = Counts()
     responses = list(db.session.scalars(contact_statement().where(subject.customer_condition())))
     customers = {response.customer for response in responses}

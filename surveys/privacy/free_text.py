@@ -59,4 +59,9 @@ NOT_FREE_TEXT: dict[str, str] = {
     "user.email": "a manager's sign-in, not a customer",
     "webhook.url": "the receiver's address, set by the owner",
     "device.name": "named by the owner",
+    "api_key.name": "a till's key, named by the owner",
+    "api_key.scopes": "scope names",
+    "user.password_hash": "a hash",
+    "location.exit_pin_hash": "a hash",
+    "webhook.secret": "a signing key",
 }

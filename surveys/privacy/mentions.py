@@ -38,8 +38,9 @@ def _sql_char(char: str) -> str:
     forms = {char, char.lower(), char.upper()}
     forms |= {json.dumps(form)[1:-1] for form in list(forms)}
     # Escape ASCII punctuation only: PostgreSQL reads a backslash before a letter as an escape.
-    escaped = sorted("".join("\\" + c if c.isascii() and not c.isalnum() else c for c in f)
-                     for f in forms)
+    escaped = sorted(
+        "".join("\\" + c if c.isascii() and not c.isalnum() else c for c in f) for f in forms
+    )
     return escaped[0] if len(escaped) == 1 else "(?:" + "|".join(escaped) + ")"
 
 
