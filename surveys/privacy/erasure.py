@@ -20,7 +20,7 @@ from sqlalchemy import func, or_, select
 
 from surveys.capture.answers import EMAIL_PATTERN
 from surveys.cases.customers import phone_digits
-from surveys.db import db
+from surveys.db import db, sqlite_write_intent
 from surveys.errors import SubmissionInvalid
 from surveys.models import Alert, AlertEvent, AuditEvent, Customer, OutboxMessage, Response
 from surveys.people.audit import record_audit, redacting_audit_details
@@ -34,11 +34,12 @@ from surveys.privacy.forgetting import (
     redact,
     scrub_message,
 )
-from surveys.privacy.free_text import FREE_TEXT
+from surveys.privacy.free_text import FREE_TEXT, OUTBOX_TEXT
 from surveys.privacy.mentions import Term, person_terms, sql_mentions, text_patterns
 from surveys.reporting.metrics.rollups import recounting
 
 MIN_PHONE_DIGITS = 5
+ID_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -79,25 +80,63 @@ class Subject:
 
 
 def erase_person(subject: Subject) -> Counts:
-    """Remove the person's data everywhere it is kept; the caller commits."""
+    """Remove the person's data everywhere it is kept; the caller commits.
+
+    Two transactions: the search of every free-text column reads the whole of them, so it
+    runs first in a read transaction, which on SQLite lets taps go on being written; the
+    writing one then only reads back the rows found, by id, and redacts them. A row written
+    between the two is not seen: run the erase again to be sure of a busy shop.
+    """
+    terms, found = _search(subject)
     counts = Counts()
     responses = list(db.session.scalars(contact_statement().where(subject.customer_condition())))
-    customers = {response.customer for response in responses}
-    # What the person is known by: the address or number asked about, and all their rows hold.
-    terms = person_terms(
-        [subject.email, *(customer.email for customer in customers)],
-        [subject.phone, *(customer.phone for customer in customers)],
-        [customer.name for customer in customers],
-    )
     for response in responses:
         with recounting(response):  # the dashboard's latest comments lose the words too
             counts.words += _drop_words(response)
             forget_contact(response, counts, wipe_notes=True)
     db.session.flush()
-    _redact_free_text(terms, counts)
-    _redact_outbox(terms, counts)
+    _redact_free_text(terms, found, counts)
+    _redact_outbox(terms, found[(OutboxMessage, "id")], counts)
     record_audit("privacy.erased", subject=subject.fingerprint(), **counts.as_dict())
     return counts
+
+
+def _search(subject: Subject) -> tuple[list[Term], dict[tuple[type, str], list[int]]]:
+    """What the person is known by, and the ids of the rows naming them, read without the
+    write lock; the transaction ends before anything is written."""
+    token = sqlite_write_intent.set(False)
+    try:
+        statement = contact_statement().where(subject.customer_condition())
+        customers = {response.customer for response in db.session.scalars(statement)}
+        # The address or number asked about, and all their contact rows hold.
+        terms = person_terms(
+            [subject.email, *(customer.email for customer in customers)],
+            [subject.phone, *(customer.phone for customer in customers)],
+            [customer.name for customer in customers],
+        )
+        found = {
+            (model, attribute): _ids(model, sql_mentions(getattr(model, attribute), terms))
+            for model, attribute in FREE_TEXT
+        }
+        in_outbox = or_(*(sql_mentions(getattr(m, a), terms) for m, a in OUTBOX_TEXT))
+        unerased = OutboxMessage.destination != ERASED_DESTINATION
+        found[(OutboxMessage, "id")] = _ids(OutboxMessage, unerased, in_outbox)
+        db.session.commit()  # nothing written: ends the read, so the writes start afresh
+    finally:
+        sqlite_write_intent.reset(token)
+    return terms, found
+
+
+def _ids(model, *conditions) -> list[int]:
+    return list(db.session.scalars(select(model.id).where(*conditions).order_by(model.id)))
+
+
+def _by_id(model, ids: list[int]):
+    """The rows with these ids, a batch at a time."""
+    for start in range(0, len(ids), ID_BATCH):
+        yield from db.session.scalars(
+            select(model).where(model.id.in_(ids[start : start + ID_BATCH]))
+        )
 
 
 def _drop_words(response: Response) -> int:
@@ -115,14 +154,12 @@ def _count_as(model) -> str:
     return "audit_events" if model is AuditEvent else "mentions"
 
 
-def _redact_free_text(terms: list[Term], counts: Counts) -> None:
-    """Every free-text column, in every row, that names the person."""
+def _redact_free_text(terms: list[Term], found: dict, counts: Counts) -> None:
+    """Every free-text column, in every row found naming the person."""
     patterns = text_patterns(terms)
     with redacting_audit_details():  # older audit rows may be corrected, nothing else
         for model, attribute in FREE_TEXT:
-            column = getattr(model, attribute)
-            rows = list(db.session.scalars(select(model).where(sql_mentions(column, terms))))
-            for row in rows:
+            for row in list(_by_id(model, found[(model, attribute)])):
                 value = getattr(row, attribute)
                 redacted = redact(value, patterns)
                 if redacted != value:
@@ -132,19 +169,13 @@ def _redact_free_text(terms: list[Term], counts: Counts) -> None:
         db.session.flush()
 
 
-def _redact_outbox(terms: list[Term], counts: Counts) -> None:
+def _redact_outbox(terms: list[Term], ids: list[int], counts: Counts) -> None:
     """Messages to the person are emptied; those merely naming them lose the name."""
     patterns = text_patterns(terms)
     addresses = [term.text_pattern for term in terms if term.is_address]
-    statement = select(OutboxMessage).where(
-        OutboxMessage.destination != ERASED_DESTINATION,
-        or_(
-            sql_mentions(OutboxMessage.destination, terms),
-            sql_mentions(OutboxMessage.payload, terms),
-            sql_mentions(OutboxMessage.last_error, terms),
-        ),
-    )
-    for message in list(db.session.scalars(statement)):
+    for message in list(_by_id(OutboxMessage, ids)):
+        if message.destination == ERASED_DESTINATION:  # emptied above, with their own case
+            continue
         if any(pattern.search(message.destination) for pattern in addresses):
             scrub_message(message, counts)
             continue
