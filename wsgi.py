@@ -10,16 +10,28 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import brotli
-from flask import Flask, g, has_request_context, redirect, render_template, request, url_for
+from flask import (
+    Flask,
+    Request,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
+from surveys import bounded_json
 from surveys.db import db, sqlite_write_intent
 from surveys.languages import SUPPORTED_LANGUAGES, text_direction
 from surveys.notify import worker as outbox_worker
@@ -97,6 +109,46 @@ ALWAYS_FRESH = ("/static/js/sw.js",)
 BROTLI_QUALITY = 8  # 0.1 s for all of static/ at startup; 11 takes 2 s for 8% fewer bytes
 
 
+# Every body a request may carry is bounded: its size (MAX_CONTENT_LENGTH, raised per view for
+# the survey editor and the logo upload), a multipart form's text parts and part count, and
+# a JSON body's nesting (surveys/bounded_json.py). Past a bound: a 4xx, never a 500.
+BODY_LIMITS = {
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 64 * 1024,  # one text field of a multipart form
+    "MAX_FORM_PARTS": 50,  # the branding form, the one multipart form, has a handful
+}
+# The API's error sentences, translated; the pages say the same (templates/errors/error.html).
+API_ERRORS = {
+    404: _l("This page does not exist."),
+    403: _l("You may not do this here."),
+    405: _l("This address does not take that kind of request."),
+    413: _l("That was too much to send at once."),
+    429: _l("Too many requests. Please wait a moment."),
+}
+
+
+class UnreadableJson(BadRequest):
+    """A JSON body that does not parse, or nests too deeply: a 400 saying which."""
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """The app's JSON, read with a bound on nesting (a request's body is read with it)."""
+
+    def loads(self, s: str | bytes, **kwargs):
+        return bounded_json.loads(s, **kwargs)
+
+
+class BoundedRequest(Request):
+    """The app's request: a JSON body that cannot be read is a 400 saying why, translated."""
+
+    def on_json_loading_failed(self, e: ValueError | None):
+        if isinstance(e, bounded_json.JsonTooDeep):
+            raise UnreadableJson(str(_l("The JSON is nested too deeply.")))
+        if e is not None:
+            raise UnreadableJson(str(_l("The body must be a JSON object.")))
+        return super().on_json_loading_failed(e)
+
+
 class DatabaseIdConverter(IntegerConverter):
     """<int:id> in addresses: an id too big for the database is a 404, not a server error."""
 
@@ -108,6 +160,8 @@ class DatabaseIdConverter(IntegerConverter):
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: defaults, then the environment, then the test config."""
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = BoundedRequest
+    app.json = BoundedJSONProvider(app)
     app.url_map.converters["int"] = DatabaseIdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
@@ -116,7 +170,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         BABEL_DEFAULT_LOCALE="en",
         BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path) / "translations"),
-        MAX_CONTENT_LENGTH=64 * 1024,
+        **BODY_LIMITS,
         DEVICE_COOKIE_SECURE=False,
         PUBLIC_URL="http://127.0.0.1:5000",
         RATELIMIT_HEADERS_ENABLED=True,
@@ -400,8 +454,15 @@ def _register_hooks(app: Flask) -> None:
     def _http_error(error: HTTPException):
         db.session.rollback()
         if request.path.startswith("/api/"):  # the tills' API answers in JSON, even a 404
-            return {"error": error.name, "errors": {}}, error.code
+            return {"error": _api_error_message(error), "errors": {}}, error.code
         return render_template("errors/error.html", error=error), error.code
+
+
+def _api_error_message(error: HTTPException) -> str:
+    """The sentence an API client gets for an HTTP error, in the request's language."""
+    if isinstance(error, UnreadableJson):
+        return error.description
+    return str(API_ERRORS.get(error.code, _l("The request could not be handled.")))
 
 
 app = create_app()

@@ -36,7 +36,7 @@ def receipts_create():
     api_key = require_key("receipts")
     if not request.is_json:
         return _json_error(415, _("Send the request as application/json."))
-    body = request.get_json(silent=True)
+    body = request.get_json()  # unreadable or too deeply nested: a 400 saying so (wsgi.py)
     if not isinstance(body, dict):
         return _json_error(400, _("The body must be a JSON object."))
     result = receipt_for_till(api_key, body)

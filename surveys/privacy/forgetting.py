@@ -29,6 +29,7 @@ class Counts:
     responses: int = 0
     words: int = 0
     alert_notes: int = 0
+    mentions: int = 0
     outbox_messages: int = 0
     outbox_cancelled: int = 0
     audit_events: int = 0

@@ -68,6 +68,20 @@ def receipt_body(draw) -> dict:
     return body
 
 
+@st.composite
+def nested_body(draw) -> bytes:
+    """A genuine body with a value nested up to 3,000 deep, arrays and objects mixed, closed
+    or not, with brackets inside strings too: past 32 levels a 400 saying so, never a 500."""
+    depth = draw(st.integers(0, 3000))
+    openers = [pick(draw, [b"[", b'{"a": ', b'["[", ']) for _ in range(min(depth, 40))]
+    openers = (openers * (depth // max(len(openers), 1) + 1))[:depth]
+    closers = b"".join(b"]" if opener.startswith(b"[") else b"}" for opener in reversed(openers))
+    if draw(st.booleans()):
+        closers = closers[: draw(st.integers(0, len(closers)))]
+    value = b"".join(openers) + b"1" + closers
+    return b'{"till": 2, "receipt_number": 7, "x": ' + value + b"}"
+
+
 def authorization(draw, keys: dict[str, str], scope: str) -> dict[str, str]:
     """Mostly the key with the scope; else the other scope's, a wrong one, none, no Bearer."""
     other = keys["read" if scope == "receipts" else "receipts"]
@@ -82,13 +96,15 @@ def test_the_tills_api_survives_hostile_requests(fuzz_app, keys):
     @st.composite
     def call(draw) -> Sent:
         headers = authorization(draw, keys, "receipts")
-        shape = pick(draw, ["json"] * 6 + ["any", "text", "giant", "bytes"])
+        shape = pick(draw, ["json"] * 6 + ["any", "text", "giant", "bytes", "nested"])
         body = draw(receipt_body()) if shape == "json" else draw(HOSTILE_JSON)
         raw = (str(body) if shape == "text" else json.dumps(body)).encode()
         if shape == "giant":
             raw = b'{"till": 1, "x": "' + b"x" * 5000 + b'"}'
         elif shape == "bytes":
             raw = draw(st.binary(max_size=100))
+        elif shape == "nested":
+            raw = draw(nested_body())
         kind = "text/plain" if shape == "text" else "application/json"
         return Sent("POST /api/v1/receipts", "POST", "/api/v1/receipts", raw, kind, headers)
 
