@@ -185,6 +185,12 @@ def refused_in_time(key: str, status: int) -> bool:
         return True  # within the limit: read, and refused or (needing no fields) taken
     wrong_type = "form" in label if path.startswith("/api/") else "json" in label
     unknown_code = path.startswith(("/kiosk/pair/x", "/p/x", "/r/x"))
+    # A route without a CSRF form (the notification's "I'm on it") sends a client whose
+    # session an earlier post ended ("sign out everywhere") to sign in, the body unread.
+    to_sign_in = status == 302 and path.endswith("/acknowledge-from-push")
     return (
-        status == 413 or (wrong_type and status in (400, 415)) or (unknown_code and status == 404)
+        status == 413
+        or (wrong_type and status in (400, 415))
+        or (unknown_code and status == 404)
+        or to_sign_in
     )
