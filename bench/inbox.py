@@ -23,6 +23,7 @@ Servers, temporary files and databases are removed at the end, even on error.
 """
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -437,10 +438,9 @@ def history_measures(owner, manager, shop, staff_id: int, now) -> dict:
     }
 
 
-def history_page(user, args: dict, page: int) -> tuple[int, int | None]:
-    """Read `page` pages (the last one timed by the caller), as the page does: the list,
-    its counts, the title's count and the first page's cursor; returns rows and the next
-    cursor."""
+def history_page(user, args: dict) -> tuple[int, int | None]:
+    """One page as the view reads it: the list, its counts, the title's count and (on the
+    first page) the feed cursor; returns the rows and the next page's cursor."""
     searches = {"q": args["q"]} if "q" in args else {}
     inbox = parse_filter(user, {**args, "q": "q" if "q" in args else ""}, searches)
     result = inbox_page(user, inbox)
@@ -477,18 +477,20 @@ def history_section(url: str, repeat: int = 7) -> None:
     for name, (user, args) in measures.items():
         cells, rows = [], 0
         for pages in (1, 20):
+            with app.app_context():  # walk to the page once, untimed
+                reader = db.session.get(User, owner_id if user is owner else manager_id)
+                page_args, cursor = dict(args), None
+                for _n in range(pages - 1):
+                    _rows, cursor = history_page(reader, page_args)
+                    if cursor is None:
+                        break
+                    page_args["before"] = str(cursor)
             samples = []
             for _ in range(repeat):
                 with app.app_context():
                     reader = db.session.get(User, owner_id if user is owner else manager_id)
-                    cursor, page_args = None, dict(args)
-                    for _n in range(pages - 1):  # walk to the page untimed
-                        if cursor is None and _n:
-                            break
-                        _rows, cursor = history_page(reader, page_args, 1)
-                        page_args["before"] = str(cursor) if cursor else ""
                     started = time.perf_counter()
-                    rows, _next = history_page(reader, page_args, pages)
+                    rows, _next = history_page(reader, page_args)
                     samples.append(time.perf_counter() - started)
             cells.append(f"{statistics.median(samples) * 1000:7.1f} / {max(samples) * 1000:5.0f}")
         print(f"{name:44} {cells[0]:>15} {cells[1]:>15} {rows}", flush=True)
@@ -503,6 +505,7 @@ def history_section(url: str, repeat: int = 7) -> None:
     ):
         ms = timed(lambda p=path: client.get(p), repeat, in_session=False) * 1000
         print(f"{label:44} {ms:7.1f}")
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
     with app.app_context():
         db.engine.dispose()
 

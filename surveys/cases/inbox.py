@@ -14,7 +14,7 @@ the list read and rendered again.
 from dataclasses import dataclass, replace
 from datetime import UTC
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from surveys.cases.inbox_filter import (
@@ -98,17 +98,17 @@ def inbox_alerts(user: User, inbox: InboxFilter, limit: int = INBOX_SIZE) -> lis
 
 def status_counts(user: User, inbox: InboxFilter) -> dict[str, int]:
     """How many cases the filter holds in each status, and how many are overdue, whatever
-    status or view is chosen (the counts beside the choices): one pass over the cases."""
+    status or view is chosen (the counts beside the choices)."""
     now = utcnow()
     every = replace(inbox, status=None, overdue=False, before=None)
-    overdue = overdue_condition(filter_locations(user, every), now)
-    statement = select(Alert.status, func.count(), func.sum(case((overdue, 1), else_=0)))
-    statement = filtered(statement, user, every, now).group_by(Alert.status)
-    counts = {status.value: 0 for status in AlertStatus} | {"overdue": 0}
-    for status, count, late in db.session.execute(statement):
+    by_status = filtered(select(Alert.status, func.count()), user, every, now)
+    counts = {status.value: 0 for status in AlertStatus}
+    for status, count in db.session.execute(by_status.group_by(Alert.status)):
         counts[AlertStatus(status).value] = count
-        counts["overdue"] += late or 0
-    counts["all"] = sum(counts[status.value] for status in AlertStatus)
+    counts["all"] = sum(counts.values())
+    late = filtered(select(func.count()).select_from(Alert), user, every, now)
+    late = late.where(overdue_condition(filter_locations(user, every), now))
+    counts["overdue"] = db.session.scalar(late)
     return counts
 
 
