@@ -18,6 +18,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from surveys.cases.inbox_filter import (
+    OPEN,
     InboxFilter,
     filter_locations,
     filtered,
@@ -83,7 +84,20 @@ def _listed(user: User, inbox: InboxFilter) -> Select:
 
 def inbox_page(user: User, inbox: InboxFilter, size: int = INBOX_SIZE) -> Page:
     """A page of the alerts the user may see under the filter, from its cursor on."""
-    ids = list(db.session.scalars(_listed(user, inbox).with_only_columns(Alert.id).limit(size + 1)))
+    # Overdue cases are open ones: one walk down the (status, id) index per open status,
+    # merged, costs a page; one query over both statuses sorts every open case first.
+    by_status = inbox.overdue and inbox.status is None
+    parts = [replace(inbox, status=status) for status in OPEN] if by_status else [inbox]
+    ids = sorted(
+        (
+            alert_id
+            for part in parts
+            for alert_id in db.session.scalars(
+                _listed(user, part).with_only_columns(Alert.id).limit(size + 1)
+            )
+        ),
+        reverse=True,
+    )[: size + 1]
     alerts = []
     if ids[:size]:
         statement = select(Alert).where(Alert.id.in_(ids[:size])).order_by(Alert.id.desc())

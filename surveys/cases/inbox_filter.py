@@ -128,7 +128,8 @@ def _words(args: Mapping[str, str], searches: Mapping[str, str]) -> tuple[str | 
 
 def clean_words(text: str | None) -> str:
     """Search words as typed, spaces tidied; SubmissionInvalid when too short or too long."""
-    words = " ".join((text or "").split())
+    printable = "".join(character for character in text or "" if character.isprintable())
+    words = " ".join(printable.split())
     if words and not WORDS_MIN <= len(words) <= WORDS_MAX:
         message = _(
             "Please search for %(least)s to %(most)s characters.", least=WORDS_MIN, most=WORDS_MAX

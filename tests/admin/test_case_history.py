@@ -116,3 +116,17 @@ def test_an_overlong_or_too_short_search_is_refused_in_words(client, cast):
         answer = client.post("/admin/alerts/search", data={"csrf_token": token, "words": words})
         assert answer.status_code == 400
         assert "Please search for 3 to 100 characters." in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "words",
+    ['"quoted" NEAR(a b)', "abc*", "x\x00yz", "'; DROP TABLE answer; --", "ﾟ･✿ヾ╲", "a%_\\b"],
+)
+def test_hostile_search_words_are_only_words(client, cast, new_alert, words):
+    new_alert(words="Cold coffee.")
+    sign_in(client, cast.owner)
+    token = csrf_token(client.get("/admin/").get_data(as_text=True))
+    answer = client.post("/admin/alerts/search", data={"csrf_token": token, "words": words})
+    assert answer.status_code == 303
+    shown = client.get(answer.headers["Location"])
+    assert shown.status_code == 200 and "No alerts match this filter." in shown.get_data(as_text=True)
