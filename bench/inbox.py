@@ -494,6 +494,12 @@ def history_section(url: str, repeat: int = 7) -> None:
                     samples.append(time.perf_counter() - started)
             cells.append(f"{statistics.median(samples) * 1000:7.1f} / {max(samples) * 1000:5.0f}")
         print(f"{name:44} {cells[0]:>15} {cells[1]:>15} {rows}", flush=True)
+    with app.app_context():  # baseline in the same run: what one pass over the cases costs
+        owner = db.session.get(User, owner_id)
+        count = timed(lambda: db.session.scalar(select(func.count(Alert.id))), repeat)
+        old_list = timed(lambda: inbox_alerts(owner, InboxFilter()), repeat)
+    print(f"{'baseline: SELECT count(*) FROM alert':44} {count * 1000:7.1f}")
+    print(f"{'baseline: the list alone, first page, owner':44} {old_list * 1000:7.1f}")
     client = app.test_client()
     login = client.get("/admin/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
