@@ -1,10 +1,13 @@
 """The case history over HTTP: pages, the posted search, filters, counts, hostile input."""
 
 import re
+from datetime import timedelta
 from urllib.parse import quote_plus
 
 import pytest
 
+from surveys.db import db
+from surveys.models import Alert, utcnow
 from tests.admin.test_inbox import PARTIAL, feed_url
 from tests.case_factories import sign_in
 
@@ -48,19 +51,12 @@ def test_older_pages_follow_the_cursor_and_only_the_first_page_polls(client, cas
     assert f'id="alert-{ids[-1]}"' in first and f'id="alert-{ids[1]}"' not in first
     older = re.search(r'href="([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
     second = client.get(older).get_data(as_text=True)
-    assert [f'id="alert-{ids[1]}"', f'id="alert-{ids[0]}"'] == re.findall(
-        r'id="alert-\d+"', second
-    )
+    assert [f'id="alert-{ids[1]}"', f'id="alert-{ids[0]}"'] == re.findall(r'id="alert-\d+"', second)
     assert 'id="inbox-feed"' not in second and "Newest cases" in second
     assert 'rel="next"' not in second
 
 
 def test_counts_per_status_and_the_overdue_view(app, client, cast, new_alert):
-    from datetime import timedelta
-
-    from surveys.db import db
-    from surveys.models import Alert, utcnow
-
     late = new_alert()
     new_alert()
     new_alert(cast.other_shop_id)
@@ -129,4 +125,5 @@ def test_hostile_search_words_are_only_words(client, cast, new_alert, words):
     answer = client.post("/admin/alerts/search", data={"csrf_token": token, "words": words})
     assert answer.status_code == 303
     shown = client.get(answer.headers["Location"])
-    assert shown.status_code == 200 and "No alerts match this filter." in shown.get_data(as_text=True)
+    assert shown.status_code == 200
+    assert "No alerts match this filter." in shown.get_data(as_text=True)
