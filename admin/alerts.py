@@ -10,25 +10,34 @@ indexed look-ups, and the database is already shared by every host.
 Browsers slow the timers of a tab hidden for minutes (Chrome: to once a minute), so the
 inbox is meant to stay visible on its phone or screen; the presence it reports lapses too,
 and the kiosk then stops promising that a manager will come.
+
+The same page is the case history: older pages, the overdue view and the search. Only the
+first page polls. Search words are posted (with CSRF) and kept in the session under a random
+token, so the customer's words never reach a URL or a request log.
 """
 
-from flask import abort, render_template, request
+import secrets
+
+from flask import abort, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 
 from admin import bp
 from admin.guards import refuse
 from admin.presentation import signed_in_user
-from admin.rendering import render_page
+from admin.rendering import render_page, see_other
 from surveys.cases.inbox import (
     FeedCursor,
     InboxFilter,
     feed_cursor,
     follow_ups_due,
     fresh_alerts,
-    inbox_alerts,
+    inbox_page,
     new_alert_count,
     parse_filter,
+    status_counts,
 )
+from surveys.cases.inbox_filter import clean_words, staff_choices, topic_choices
 from surveys.cases.presence import HEARTBEAT_SECONDS, record_presence, watched_location_ids
 from surveys.db import db
 from surveys.errors import NotVisible, SubmissionInvalid
@@ -40,46 +49,110 @@ from surveys.people.access import visible_locations
 FEED_POLL_MS = 750
 
 
-def _inbox_filter() -> InboxFilter:
-    """The filter in the URL; another location's is a 404, nonsense a 400."""
+# The session keeps the last few searches (a cookie must stay small), each under its token.
+SEARCHES_KEY, SEARCHES_KEPT = "inbox_searches", 5
+
+
+class FilterRefused(Exception):
+    """A filter the page cannot show: the view answers 400 with the message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _inbox_filter(args=None) -> InboxFilter:
+    """The filter in the URL; another location's is a 404, nonsense a FilterRefused."""
     try:
-        return parse_filter(current_user, request.args)
+        return parse_filter(current_user, request.args if args is None else args, _searches())
     except NotVisible:
         refuse(404)
-    except SubmissionInvalid:
-        abort(400)
+    except SubmissionInvalid as error:
+        raise FilterRefused(error.errors) from error
 
 
-def _inbox_context(inbox: InboxFilter, cursor: FeedCursor) -> dict:
-    """What the inbox templates show under a filter, with the cursor the page starts from."""
+def _searches() -> dict[str, str]:
+    return dict(session.get(SEARCHES_KEY) or {})
+
+
+def _keep_search(words: str) -> str:
+    """Keep the words in the session; the token that names them in the URL."""
+    token = secrets.token_urlsafe(9)
+    kept = list(_searches().items())[-(SEARCHES_KEPT - 1) :] + [(token, words)]
+    session[SEARCHES_KEY] = dict(kept)
+    return token
+
+
+def _inbox_context(inbox: InboxFilter, cursor: FeedCursor | None, errors=None) -> dict:
+    """What the inbox templates show under a filter, with the cursor the page starts from
+    (None: an older page, which does not poll)."""
     user = signed_in_user()
+    page = inbox_page(user, inbox) if not errors else None
+    first = inbox.before is None
     return {
         "inbox": inbox,
         "cursor": cursor,
-        "alerts": inbox_alerts(user, inbox),
-        "due": follow_ups_due(user, inbox),
+        "alerts": page.alerts if page else [],
+        "older": page.older if page else None,
+        "due": follow_ups_due(user, inbox) if first and not errors else [],
         "new_count": new_alert_count(user, inbox),
+        "counts": status_counts(user, inbox) if not errors else None,
+        "filter_errors": errors or {},
         "locations": visible_locations(user),
         "statuses": list(AlertStatus),
+        "topics": topic_choices(str(get_locale())),
+        "staff_members": staff_choices(user),
         "heartbeat_seconds": HEARTBEAT_SECONDS,
         "feed_poll_ms": FEED_POLL_MS,
     }
 
 
+def _refused_page(error: FilterRefused):
+    """The inbox with the filter's message and no list: a 400 a manager can read."""
+    inbox = InboxFilter()
+    context = _inbox_context(inbox, None, errors=error.errors)
+    return render_page(
+        "admin/alerts/list.html", "admin/alerts/_inbox.html", 400, with_title=True, **context
+    )
+
+
 @bp.get("/")
 def alerts_list():
-    """The inbox, newest first; the filter form swaps only the list."""
-    inbox = _inbox_filter()
-    context = _inbox_context(inbox, feed_cursor(signed_in_user(), inbox))
+    """The inbox, newest first, a page at a time; the filter form swaps only the list."""
+    try:
+        inbox = _inbox_filter()
+    except FilterRefused as error:
+        return _refused_page(error)
+    cursor = feed_cursor(signed_in_user(), inbox) if inbox.before is None else None
+    context = _inbox_context(inbox, cursor)
     return render_page(
         "admin/alerts/list.html", "admin/alerts/_inbox.html", with_title=True, **context
     )
 
 
+@bp.post("/alerts/search")
+def alerts_search():
+    """Search the customers' words: keep them in the session, show the list by token."""
+    try:
+        words = clean_words(request.form.get("words"))
+        inbox = _inbox_filter({k: v for k, v in request.form.items() if k not in ("q", "before")})
+    except (FilterRefused, SubmissionInvalid) as error:
+        return _refused_page(
+            error if isinstance(error, FilterRefused) else FilterRefused(error.errors)
+        )
+    args = inbox.query_args()
+    if words:
+        args["q"] = _keep_search(words)
+    return see_other(url_for("admin.alerts_list", **args))
+
+
 @bp.get("/alerts/feed")
 def alerts_feed():
     """204 while nothing changed since the page's cursor; else the list again, and news."""
-    inbox = _inbox_filter()
+    try:
+        inbox = _inbox_filter()
+    except FilterRefused:
+        abort(400)
     token = request.args.get("cursor")
     seen = FeedCursor() if token is None else FeedCursor.parse(token)  # none: nothing seen
     if seen is None:
@@ -97,7 +170,10 @@ def alerts_feed():
 @bp.post("/alerts/presence")
 def inbox_presence():
     """The open inbox reports in, so kiosks may promise that a manager will come."""
-    inbox = _inbox_filter()
+    try:
+        inbox = _inbox_filter()
+    except FilterRefused:
+        abort(400)
     user = signed_in_user()
     record_presence(user, watched_location_ids(user, inbox.location_id))
     db.session.commit()

@@ -23,6 +23,7 @@ Servers, temporary files and databases are removed at the end, even on error.
 """
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -48,7 +49,10 @@ from surveys.cases.inbox import (  # noqa: E402
     feed_cursor,
     follow_ups_due,
     inbox_alerts,
+    inbox_page,
     new_alert_count,
+    parse_filter,
+    status_counts,
 )
 from surveys.db import db  # noqa: E402
 from surveys.demo.shops import set_up_demo  # noqa: E402
@@ -87,6 +91,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--taps", type=int, default=30, help="sad taps measured (>= 20)")
     parser.add_argument("--alerts", type=int, default=100_000, help="alerts for the query test")
     parser.add_argument("--database-url", help="PostgreSQL server to use instead of SQLite")
+    parser.add_argument(
+        "--history",
+        metavar="DATABASE_URL",
+        help="only part 3: the case history on a database bench/inbox_history.py loaded",
+    )
     return parser.parse_args()
 
 
@@ -403,9 +412,123 @@ def query_section(args, workdir: Path) -> None:
         harness.drop_database(args.database_url, database)
 
 
+# 3. Case history at 1,000,000 responses --------------------------------------------------
+
+
+def history_measures(owner, manager, shop, staff_id: int, now) -> dict:
+    """Each measured page: a filter and whose page it is."""
+    month = (now - timedelta(days=30)).date(), now.date()
+    return {
+        "first page, owner, every shop": (owner, {}),
+        "first page, manager of one shop": (manager, {}),
+        "status closed, owner": (owner, {"status": "closed"}),
+        "status acknowledged, one shop": (owner, {"status": "acknowledged", "location": str(shop)}),
+        "overdue view, owner": (owner, {"view": "overdue"}),
+        "overdue view, manager": (manager, {"view": "overdue"}),
+        "topic 'price', owner": (owner, {"topic": "price"}),
+        "staff member, owner": (owner, {"staff": str(staff_id)}),
+        "last 30 days, owner": (owner, {"from": month[0].isoformat(), "to": month[1].isoformat()}),
+        "words 'queue' (common), owner": (owner, {"q": "queue"}),
+        "words 'coffee', manager": (manager, {"q": "coffee"}),
+        "words 'zebra' (no match), owner": (owner, {"q": "zebra"}),
+        "words + topic + 30 days, owner": (
+            owner,
+            {"q": "dirty", "topic": "cleanliness", "from": month[0].isoformat()},
+        ),
+    }
+
+
+def history_page(user, args: dict) -> tuple[int, int | None]:
+    """One page as the view reads it: the list, its counts, the title's count and (on the
+    first page) the feed cursor; returns the rows and the next page's cursor."""
+    searches = {"q": args["q"]} if "q" in args else {}
+    inbox = parse_filter(user, {**args, "q": "q" if "q" in args else ""}, searches)
+    result = inbox_page(user, inbox)
+    status_counts(user, inbox)
+    new_alert_count(user, inbox)
+    if inbox.before is None:
+        feed_cursor(user, inbox)
+    return len(result.alerts), result.older
+
+
+def history_section(url: str, repeat: int = 7) -> None:
+    """Print the case history's server time per page on a kept database: wall time, and
+    this process's CPU time (on SQLite the whole query work; on PostgreSQL without the
+    server's), which a shared machine inflates less than the wall time."""
+    import inbox_history  # noqa: PLC0415  (bench/inbox_history.py: the kept database)
+
+    app = inbox_history.app_for(url)
+    with app.app_context():
+        upgrade()
+        responses = db.session.scalar(select(func.count(Response.id)))
+        alerts = db.session.scalar(select(func.count(Alert.id)))
+        owner = db.session.scalars(select(User).where(User.role == Role.OWNER)).first()
+        manager = db.session.scalars(select(User).where(User.role == Role.MANAGER)).first()
+        shop = manager.locations[0].id
+        staff_id = manager.locations[0].staff[0].id
+        owner_id, manager_id = owner.id, manager.id
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.execute(text("ANALYZE"))
+        measures = history_measures(owner, manager, shop, staff_id, utcnow())
+    print(
+        f"\n{db.engine.dialect.name if False else url.split(':')[0]}: {responses:,} responses, "
+        f"{alerts:,} cases; median / max ms of {repeat} runs, in-process"
+    )
+    print(f"{'page (list + counts + title + cursor)':44} {'page 1':>22} {'page 20':>22} rows")
+    print(f"{'  wall median / wall max / CPU median, ms':44}")
+    for name, (user, args) in measures.items():
+        cells, rows = [], 0
+        for pages in (1, 20):
+            with app.app_context():  # walk to the page once, untimed
+                reader = db.session.get(User, owner_id if user is owner else manager_id)
+                page_args, cursor = dict(args), None
+                for _n in range(pages - 1):
+                    _rows, cursor = history_page(reader, page_args)
+                    if cursor is None:
+                        break
+                    page_args["before"] = str(cursor)
+            samples, cpu = [], []
+            for _ in range(repeat):
+                with app.app_context():
+                    reader = db.session.get(User, owner_id if user is owner else manager_id)
+                    started, cpu_started = time.perf_counter(), time.process_time()
+                    rows, _next = history_page(reader, page_args)
+                    samples.append(time.perf_counter() - started)
+                    cpu.append(time.process_time() - cpu_started)
+            cells.append(
+                f"{statistics.median(samples) * 1000:7.1f} / {max(samples) * 1000:5.0f}"
+                f" / {statistics.median(cpu) * 1000:5.0f}"
+            )
+        print(f"{name:44} {cells[0]:>22} {cells[1]:>22} {rows}", flush=True)
+    with app.app_context():  # baseline in the same run: what one pass over the cases costs
+        owner = db.session.get(User, owner_id)
+        count = timed(lambda: db.session.scalar(select(func.count(Alert.id))), repeat)
+        old_list = timed(lambda: inbox_alerts(owner, InboxFilter()), repeat)
+    print(f"{'baseline: SELECT count(*) FROM alert':44} {count * 1000:7.1f}")
+    print(f"{'baseline: the list alone, first page, owner':44} {old_list * 1000:7.1f}")
+    client = app.test_client()
+    login = client.get("/admin/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+    form = {"email": inbox_history.OWNER_EMAIL, "password": inbox_history.PASSWORD}
+    assert client.post("/admin/login", data=form | {"csrf_token": token}).status_code == 303
+    for label, path in (
+        ("GET /admin/ (whole page), owner", "/admin/"),
+        ("GET /admin/?view=overdue, owner", "/admin/?view=overdue"),
+    ):
+        ms = timed(lambda p=path: client.get(p), repeat, in_session=False) * 1000
+        print(f"{label:44} {ms:7.1f}")
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
+    with app.app_context():
+        db.engine.dispose()
+
+
 def main() -> None:
-    """Run both parts in a temporary folder."""
+    """Run both parts in a temporary folder (or only the history part)."""
     args = parse_args()
+    if args.history:
+        history_section(args.history)
+        return
     with tempfile.TemporaryDirectory() as folder:
         latency_section(args, Path(folder))
         query_section(args, Path(folder))

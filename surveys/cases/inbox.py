@@ -1,4 +1,9 @@
-"""The alert inbox: which alerts a user sees, and the cheap "anything new?" cursor.
+"""The alert inbox and the case history: which alerts a user sees, a page at a time, how many
+in each status, and the cheap "anything new?" cursor.
+
+Pages are keyset pages: newest first by id, the next page is "ids below the last one
+shown", so a case arriving meanwhile never shifts or repeats a row, and an old page costs
+what the first does. The filter and its SQL live in `inbox_filter.py`.
 
 The open inbox polls the cursor more than once a second. It is three indexed look-ups in one
 statement (the newest alert id, the newest timeline event id, the latest follow-up fallen
@@ -6,16 +11,22 @@ due) over the locations the user may see; only when it differs from what the pag
 the list read and rendered again.
 """
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
+from surveys.cases.inbox_filter import (
+    OPEN,
+    InboxFilter,
+    filter_locations,
+    filtered,
+    overdue_condition,
+    parse_filter,
+    status_and_view,
+)
 from surveys.db import db
-from surveys.errors import NotVisible, SubmissionInvalid
 from surveys.models import (
     Alert,
     AlertEvent,
@@ -25,42 +36,12 @@ from surveys.models import (
     User,
     utcnow,
 )
-from surveys.numbers import whole_number
-from surveys.people.access import can_see_location, restrict_to_visible
+from surveys.people.access import restrict_to_visible
+
+__all__ = ["InboxFilter", "parse_filter"]
 
 INBOX_SIZE = 50
 ANNOUNCE_AT_MOST = 10
-
-
-@dataclass(frozen=True)
-class InboxFilter:
-    """What the inbox shows: one location or all the user's, one status or every one."""
-
-    location_id: int | None = None
-    status: AlertStatus | None = None
-
-    def query_args(self) -> dict[str, str]:
-        """The filter as URL parameters."""
-        args = {}
-        if self.location_id is not None:
-            args["location"] = str(self.location_id)
-        if self.status is not None:
-            args["status"] = self.status.value
-        return args
-
-
-def parse_filter(user: User, args: Mapping[str, str]) -> InboxFilter:
-    """The filter from request arguments; another location's id is NotVisible."""
-    location_text = (args.get("location") or "").strip()
-    status_text = (args.get("status") or "").strip()
-    if location_text and whole_number(location_text) is None:
-        raise SubmissionInvalid({"location": _("Please choose a location from the list.")})
-    if status_text and status_text not in AlertStatus.__members__.values():
-        raise SubmissionInvalid({"status": _("Please choose a status from the list.")})
-    location_id = int(location_text) if location_text else None
-    if location_id is not None and not can_see_location(user, location_id):
-        raise NotVisible()
-    return InboxFilter(location_id, AlertStatus(status_text) if status_text else None)
 
 
 def _scoped(statement: Select, user: User, inbox: InboxFilter, location_column) -> Select:
@@ -84,13 +65,65 @@ def _with_what_the_list_shows(statement: Select) -> Select:
     )
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of the list and the cursor of the next (older) one, if there is one."""
+
+    alerts: list[Alert]
+    older: int | None
+
+
+def _listed(user: User, inbox: InboxFilter) -> Select:
+    """The filtered list, newest first, from the page's cursor on."""
+    now = utcnow()
+    statement = status_and_view(filtered(select(Alert), user, inbox, now), user, inbox, now)
+    if inbox.before is not None:
+        statement = statement.where(Alert.id < inbox.before)
+    return statement.order_by(Alert.id.desc())
+
+
+def inbox_page(user: User, inbox: InboxFilter, size: int = INBOX_SIZE) -> Page:
+    """A page of the alerts the user may see under the filter, from its cursor on."""
+    # Overdue cases are open ones: one walk down the (status, id) index per open status,
+    # merged, costs a page; one query over both statuses sorts every open case first.
+    by_status = inbox.overdue and inbox.status is None
+    parts = [replace(inbox, status=status) for status in OPEN] if by_status else [inbox]
+    ids = sorted(
+        (
+            alert_id
+            for part in parts
+            for alert_id in db.session.scalars(
+                _listed(user, part).with_only_columns(Alert.id).limit(size + 1)
+            )
+        ),
+        reverse=True,
+    )[: size + 1]
+    alerts = []
+    if ids[:size]:
+        statement = select(Alert).where(Alert.id.in_(ids[:size])).order_by(Alert.id.desc())
+        alerts = list(db.session.scalars(_with_what_the_list_shows(statement)).unique())
+    return Page(alerts, ids[size - 1] if len(ids) > size else None)
+
+
 def inbox_alerts(user: User, inbox: InboxFilter, limit: int = INBOX_SIZE) -> list[Alert]:
-    """The newest alerts the user may see under the filter."""
-    statement = _scoped(select(Alert), user, inbox, Alert.location_id)
-    if inbox.status is not None:
-        statement = statement.where(Alert.status == inbox.status)
-    statement = _with_what_the_list_shows(statement.order_by(Alert.id.desc()).limit(limit))
-    return list(db.session.scalars(statement).unique())
+    """The newest alerts the user may see under the filter (one page)."""
+    return inbox_page(user, inbox, limit).alerts
+
+
+def status_counts(user: User, inbox: InboxFilter) -> dict[str, int]:
+    """How many cases the filter holds in each status, and how many are overdue, whatever
+    status or view is chosen (the counts beside the choices)."""
+    now = utcnow()
+    every = replace(inbox, status=None, overdue=False, before=None)
+    by_status = filtered(select(Alert.status, func.count()), user, every, now)
+    counts = {status.value: 0 for status in AlertStatus}
+    for status, count in db.session.execute(by_status.group_by(Alert.status)):
+        counts[AlertStatus(status).value] = count
+    counts["all"] = sum(counts.values())
+    late = filtered(select(func.count()).select_from(Alert), user, every, now)
+    late = late.where(overdue_condition(filter_locations(user, every), now))
+    counts["overdue"] = db.session.scalar(late)
+    return counts
 
 
 def fresh_alerts(user: User, inbox: InboxFilter, after_id: int) -> list[Alert]:

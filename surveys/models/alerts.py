@@ -89,6 +89,7 @@ class Alert(db.Model):
         Index("ix_alert_status_id", "status", "id"),
         Index("ix_alert_location_id_status_id", "location_id", "status", "id"),
         Index("ix_alert_status_follow_up_at", "status", "follow_up_at"),
+        Index("ix_alert_location_id_status_created_at", "location_id", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

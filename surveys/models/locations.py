@@ -33,6 +33,8 @@ class Location(db.Model):
     staff_may_see_contact: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Escalation and surge rules are data per location; 0 minutes turns escalation off.
     escalate_after_minutes: Mapped[int] = mapped_column(default=5, server_default="5")
+    # A case still open this long is overdue in the inbox; 0: no resolve target.
+    resolve_within_hours: Mapped[int] = mapped_column(default=24, server_default="24")
     surge_threshold_percent: Mapped[int] = mapped_column(default=50, server_default="50")
     surge_window_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
     surge_min_responses: Mapped[int] = mapped_column(default=4, server_default="4")

@@ -40,7 +40,10 @@ class Customer(db.Model):
 
 
 class Response(db.Model):
-    __table_args__ = (Index("ix_response_device_captured", "device_id", "captured_at"),)
+    __table_args__ = (
+        Index("ix_response_device_captured", "device_id", "captured_at"),
+        Index("ix_response_staff_id", "staff_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)  # the idempotency key
@@ -90,6 +93,10 @@ class Response(db.Model):
 
 
 class Answer(db.Model):
+    # Written answers are searched through migration 0015's trigram index (answer_words on
+    # SQLite, a pg_trgm index on PostgreSQL), which a model cannot declare.
+    __table_args__ = (Index("ix_answer_choice_response_id", "choice", "response_id"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id"), index=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
