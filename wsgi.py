@@ -13,13 +13,15 @@ from flask import Flask, g, has_request_context, redirect, render_template, requ
 from flask_babel import Babel, get_locale
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
-from surveys.db import db, sqlite_write_intent
+from surveys.db import db, is_database_busy, sqlite_engine_options, sqlite_write_intent
+from surveys.errors import BUSY_MESSAGE
 from surveys.languages import SUPPORTED_LANGUAGES, text_direction
 from surveys.notify import worker as outbox_worker
 from surveys.numbers import MAX_ID
@@ -31,6 +33,7 @@ csrf = CSRFProtect()
 migrate = Migrate()
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+BUSY_RETRY_AFTER_SECONDS = 2  # a locked database: when a client should try again
 OUTBOX_DEFAULTS = {
     "MAIL_FROM": "Counterpulse <counterpulse@localhost>",
     "SMTP_TIMEOUT_SECONDS": 15,
@@ -130,14 +133,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         # An admin sign-in ends after this long without a request, and this long after login.
         SESSION_IDLE_MINUTES=8 * 60,
         SESSION_LIFETIME_HOURS=12,
+        # How long a request waits for another writer's SQLite lock before it answers 503
+        # (Retry-After) instead: long enough for any normal write, short enough that a held
+        # lock never ties up every worker.
+        SQLITE_BUSY_TIMEOUT_SECONDS=5,
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)
     if test_config is not None:
         app.config.from_mapping(test_config)
     _derive_config(app)
-    # The one-machine default delivers inside the app; tests drive delivery themselves.
-    app.config.setdefault("OUTBOX_IN_PROCESS", not app.config.get("TESTING"))
+    app.config.setdefault("OUTBOX_IN_PROCESS", _deliver_in_process_by_default(app.config))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
 
@@ -170,10 +176,21 @@ def _derive_config(app: Flask) -> None:
     """Settings that follow from others, whichever source set those."""
     config = app.config
     config["SQLALCHEMY_DATABASE_URI"] = _with_psycopg(config["SQLALCHEMY_DATABASE_URI"])
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(
+            config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), config["SQLITE_BUSY_TIMEOUT_SECONDS"]
+        )
     if config.get("REDIS_URL") and config["RATELIMIT_STORAGE_URI"] == "memory://":
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
     if str(config["PUBLIC_URL"]).startswith("https://"):
         config["SESSION_COOKIE_SECURE"] = True
+
+
+def _deliver_in_process_by_default(config) -> bool:
+    """One machine on SQLite delivers inside the app; with PostgreSQL (a chain of hosts, or a
+    service setup) `flask --app wsgi outbox work` runs apart. Tests drive delivery themselves."""
+    on_sqlite = str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
+    return on_sqlite and not config.get("TESTING")
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -341,8 +358,21 @@ def _register_hooks(app: Flask) -> None:
     def _http_error(error: HTTPException):
         db.session.rollback()
         if request.path.startswith("/api/"):  # the tills' API answers in JSON, even a 404
-            return {"error": error.name, "errors": {}}, error.code
+            name = str(BUSY_MESSAGE) if error.code == 503 else error.name
+            return {"error": name, "errors": {}}, error.code
         return render_template("errors/error.html", error=error), error.code
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(error: OperationalError):
+        """Another writer held the lock past the busy timeout: a 503 the client retries
+        (the kiosk's outbox does), shown as each part of the app shows its errors."""
+        if not is_database_busy(error):
+            raise error
+        db.session.rollback()
+        app.logger.warning("database busy: %s %s answered 503", request.method, request.path)
+        response = app.make_response(app.handle_http_exception(ServiceUnavailable()))
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
 
 
 app = create_app()

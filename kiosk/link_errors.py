@@ -15,6 +15,7 @@ from surveys.errors import (
     CodeInvalid,
     CodeRetired,
     NoSurveyHere,
+    BUSY_MESSAGE,
     SubmissionError,
 )
 from surveys.languages import SUPPORTED_LANGUAGES
@@ -63,6 +64,7 @@ HTTP_MESSAGES = {
     403: _l("You may not do this here."),
     413: _l("That was too much to send at once."),
     429: _l("Too many requests. Please wait a moment."),
+    503: BUSY_MESSAGE,
 }
 
 

@@ -40,7 +40,11 @@ class Customer(db.Model):
 
 
 class Response(db.Model):
-    __table_args__ = (Index("ix_response_device_captured", "device_id", "captured_at"),)
+    __table_args__ = (
+        Index("ix_response_device_captured", "device_id", "captured_at"),
+        # The surge check's recent answers of every location (cases/escalation.windows).
+        Index("ix_response_location_captured", "location_id", "captured_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True)  # the idempotency key
