@@ -369,7 +369,7 @@ def _register_hooks(app: Flask) -> None:
         if not is_database_busy(error):
             raise error
         db.session.rollback()
-        app.logger.warning("database busy: %s %s answered 503", request.method, request.path)
+        app.logger.warning("database busy: %s %s answered 503", request.method, request.endpoint)
         response = app.make_response(app.handle_http_exception(ServiceUnavailable()))
         response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response
