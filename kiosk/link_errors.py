@@ -10,12 +10,12 @@ from kiosk.link import choose_language, render_link
 from surveys.channels.dead_codes import way_forward
 from surveys.db import db
 from surveys.errors import (
+    BUSY_MESSAGE,
     AlreadyAnswered,
     CodeExpired,
     CodeInvalid,
     CodeRetired,
     NoSurveyHere,
-    BUSY_MESSAGE,
     SubmissionError,
 )
 from surveys.languages import SUPPORTED_LANGUAGES

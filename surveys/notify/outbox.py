@@ -2,9 +2,10 @@
 settled by workers, several at once, none of them able to lose a message by dying.
 
 A claim is one atomic UPDATE, committed at once, that moves a due row to `delivering` and
-leases it until `next_attempt_at`; the message is then rendered in a read transaction and sent
-outside any transaction, and a last short one records the outcome. The claim's UPDATE: on PostgreSQL the row is picked with FOR UPDATE SKIP LOCKED, on SQLite
-the write transaction (BEGIN IMMEDIATE) makes the claim atomic. A worker killed mid-delivery
+leases it until `next_attempt_at`: on PostgreSQL the row is picked with FOR UPDATE SKIP
+LOCKED, on SQLite the write transaction (BEGIN IMMEDIATE) makes the claim atomic. The message
+is then rendered in a read transaction (no write lock held while templates render), sent
+outside any transaction, and a last short write records the outcome. A worker killed mid-delivery
 leaves the row leased; once the lease runs out another worker claims it again, under the
 same message id. Delivery is therefore at least once: a receiver dedupes by `webhook-id`.
 """

@@ -20,7 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from surveys.cases.escalation import escalate_overdue_alerts, raise_surges
-from surveys.db import db, sqlite_write_intent
+from surveys.db import db, is_database_busy, sqlite_write_intent
 from surveys.notify.digests import send_due_digests
 from surveys.notify.outbox import ENQUEUED, deliver_next, give_up_abandoned
 from surveys.periodic import run_if_due
@@ -86,9 +86,12 @@ def run_checks(app: Flask, force: bool = False) -> list[str]:
             try:
                 if run_if_due(name, period, job, force=force):
                     ran.append(name)
-            except Exception:
+            except Exception as error:
                 db.session.rollback()
-                app.logger.exception("periodic job %s failed; it runs again next period", name)
+                if is_database_busy(error):  # another writer held the lock: not a fault
+                    app.logger.warning("periodic job %s: database busy; tried next period", name)
+                else:
+                    app.logger.exception("periodic job %s failed; it runs again next period", name)
     return ran
 
 
