@@ -3,6 +3,7 @@ periodic job runs once per period between them (counted on its lease), and what 
 happens once: one escalation per case, one surge."""
 
 import signal
+import subprocess
 import time
 from collections import Counter
 from datetime import timedelta
@@ -68,9 +69,14 @@ def test_two_workers_run_each_periodic_job_once_per_period(
         time.sleep(max(0.0, since + 6 * PERIOD_S - time.monotonic()))  # six periods at least
         after, elapsed = all_runs(), time.monotonic() - since
     finally:
-        for process in workers:
+        for process in workers:  # every one stopped, or it would run on into other tests
             process.send_signal(signal.SIGTERM)
-            process.wait(timeout=15)
+        for process in workers:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=15)
         for log in logs:
             scan_output("outbox worker", log.read_text())
 
