@@ -25,14 +25,16 @@ from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
-from werkzeug.exceptions import BadRequest, HTTPException
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
 from surveys import bounded_json
-from surveys.db import db, sqlite_write_intent
+from surveys.db import db, is_database_busy, sqlite_engine_options, sqlite_write_intent
+from surveys.errors import BUSY_MESSAGE
 from surveys.languages import SUPPORTED_LANGUAGES, text_direction
 from surveys.notify import worker as outbox_worker
 from surveys.numbers import MAX_ID
@@ -49,6 +51,7 @@ csrf = CSRFProtect()
 migrate = Migrate()
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+BUSY_RETRY_AFTER_SECONDS = 2  # a locked database: when a client should try again
 OUTBOX_DEFAULTS = {
     "MAIL_FROM": "Counterpulse <counterpulse@localhost>",
     "SMTP_TIMEOUT_SECONDS": 15,
@@ -196,6 +199,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         LOG_LEVEL="INFO",
         # GET /metrics answers only a request bearing this token; without one it is a 404.
         METRICS_TOKEN=None,
+        # How long a request waits for another writer's SQLite lock before it answers 503
+        # (Retry-After) instead: long enough for any normal write, short enough that a held
+        # lock never ties up every worker.
+        SQLITE_BUSY_TIMEOUT_SECONDS=5,
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)
@@ -203,8 +210,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     _derive_config(app)
     configure_logging(app)
-    # The one-machine default delivers inside the app; tests drive delivery themselves.
-    app.config.setdefault("OUTBOX_IN_PROCESS", not app.config.get("TESTING"))
+    app.config.setdefault("OUTBOX_IN_PROCESS", _deliver_in_process_by_default(app.config))
     refuse_unshared_hosts(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app)
@@ -241,8 +247,19 @@ def _derive_config(app: Flask) -> None:
     config = app.config
     config["SQLALCHEMY_DATABASE_URI"] = _with_psycopg(config["SQLALCHEMY_DATABASE_URI"])
     config["RATELIMIT_STORAGE_URI"] = rate_limit_storage(config, app.instance_path)
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(
+            config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), config["SQLITE_BUSY_TIMEOUT_SECONDS"]
+        )
     if str(config["PUBLIC_URL"]).startswith("https://"):
         config["SESSION_COOKIE_SECURE"] = True
+
+
+def _deliver_in_process_by_default(config) -> bool:
+    """One machine on SQLite delivers inside the app; with PostgreSQL (a chain of hosts, or a
+    service setup) `flask --app wsgi outbox work` runs apart. Tests drive delivery themselves."""
+    on_sqlite = str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
+    return on_sqlite and not config.get("TESTING")
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -454,8 +471,21 @@ def _register_hooks(app: Flask) -> None:
     def _http_error(error: HTTPException):
         db.session.rollback()
         if request.path.startswith("/api/"):  # the tills' API answers in JSON, even a 404
-            return {"error": _api_error_message(error), "errors": {}}, error.code
+            message = str(BUSY_MESSAGE) if error.code == 503 else _api_error_message(error)
+            return {"error": message, "errors": {}}, error.code
         return render_template("errors/error.html", error=error), error.code
+
+    @app.errorhandler(OperationalError)
+    def _database_busy(error: OperationalError):
+        """Another writer held the lock past the busy timeout: a 503 the client retries
+        (the kiosk's outbox does), shown as each part of the app shows its errors."""
+        if not is_database_busy(error):
+            raise error
+        db.session.rollback()
+        app.logger.warning("database busy: %s %s answered 503", request.method, request.endpoint)
+        response = app.make_response(app.handle_http_exception(ServiceUnavailable()))
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        return response
 
 
 def _api_error_message(error: HTTPException) -> str:

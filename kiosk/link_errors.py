@@ -10,6 +10,7 @@ from kiosk.link import choose_language, render_link
 from surveys.channels.dead_codes import way_forward
 from surveys.db import db
 from surveys.errors import (
+    BUSY_MESSAGE,
     AlreadyAnswered,
     CodeExpired,
     CodeInvalid,
@@ -63,6 +64,7 @@ HTTP_MESSAGES = {
     403: _l("You may not do this here."),
     413: _l("That was too much to send at once."),
     429: _l("Too many requests. Please wait a moment."),
+    503: BUSY_MESSAGE,
 }
 
 

@@ -1,4 +1,5 @@
-"""The unbound SQLAlchemy object and the SQLite settings every connection gets."""
+"""The unbound SQLAlchemy object, the SQLite settings every connection gets, and what a
+database too busy to answer in time looks like."""
 
 import contextvars
 import sqlite3
@@ -7,6 +8,7 @@ from flask import has_request_context
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session
 
 # Stable constraint names so Alembic migrations work the same on SQLite and PostgreSQL.
@@ -54,10 +56,12 @@ def _reads_after_commit_need_no_write_lock(_session):
 
 @event.listens_for(Engine, "connect")
 def _configure_sqlite(dbapi_connection, _record):
-    """Turn on WAL, foreign keys, a busy timeout and secure delete on every SQLite connection.
+    """Turn on WAL, foreign keys and secure delete on every SQLite connection.
 
     Secure delete zeroes what a change frees, so an erased customer's old bytes do not linger
-    in the file (Debian's SQLite does it by default; SQLite's own default does not).
+    in the file (Debian's SQLite does it by default; SQLite's own default does not). The busy
+    timeout (how long a writer waits for another's lock) is the driver's `timeout`, from
+    SQLITE_BUSY_TIMEOUT_SECONDS (sqlite_engine_options).
     """
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -65,7 +69,6 @@ def _configure_sqlite(dbapi_connection, _record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
@@ -77,3 +80,26 @@ def _begin_sqlite(connection):
     if connection.dialect.name != "sqlite":
         return
     connection.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_write_intent.get() else "BEGIN")
+
+
+# SQLite's messages when a lock was not granted within the busy timeout; PostgreSQL's
+# lock_not_available (a lock_timeout ran out).
+_BUSY_MESSAGES = ("database is locked", "database table is locked", "database is busy")
+_LOCK_NOT_AVAILABLE = "55P03"
+
+
+def sqlite_engine_options(options: dict, busy_timeout_seconds: float) -> dict:
+    """The engine options with SQLite's busy timeout, unless the options set one already."""
+    connect_args = {"timeout": float(busy_timeout_seconds), **options.get("connect_args", {})}
+    return {**options, "connect_args": connect_args}
+
+
+def is_database_busy(error: BaseException) -> bool:
+    """Whether an error means the database was locked by another writer for longer than the
+    wait allowed: worth retrying in a moment, not a fault of the request."""
+    if not isinstance(error, OperationalError):
+        return False
+    original = error.orig
+    if isinstance(original, sqlite3.OperationalError):
+        return str(original).lower().startswith(_BUSY_MESSAGES)
+    return getattr(original, "sqlstate", None) == _LOCK_NOT_AVAILABLE

@@ -2,6 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
+# A locked database (another writer held it past the wait allowed): the 503's words.
+BUSY_MESSAGE = _l("Busy for a moment. Please try again in a few seconds.")
+
 
 class SubmissionError(Exception):
     """A submission the service refused; nothing of it was stored."""

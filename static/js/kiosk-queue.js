@@ -1,7 +1,8 @@
 // The kiosk's durable outbox: every answer is written to IndexedDB first, then sent oldest
 // first; it leaves the outbox only when the server confirms it (2xx, or 409: logged).
-// Network errors and 5xx are retried with backoff, at once when a new answer comes in or the
-// network returns. Any other 4xx will never succeed: the entry moves to a "rejected" store.
+// Network errors and 5xx are retried with backoff (never sooner than a 503's Retry-After, as
+// when the server's database is busy), at once when a new answer comes in or the network
+// returns. Any other 4xx will never succeed: the entry moves to a "rejected" store.
 (function () {
   "use strict";
   var DB_NAME = "counterpulse-kiosk";
@@ -132,7 +133,10 @@
       headers: Object.assign({ "Content-Type": "application/x-www-form-urlencoded" }, headers || {})
     }).then(function (response) {
       noteServerTime(response, sentAt, Date.now());
-      return response.text().then(function (html) { return { status: response.status, html: html }; });
+      var retryAfterS = Number(response.headers.get("Retry-After")) || 0;
+      return response.text().then(function (html) {
+        return { status: response.status, html: html, retryAfterMs: retryAfterS * 1000 };
+      });
     }).finally(function () { clearTimeout(timer); });
   }
 
@@ -145,10 +149,10 @@
     Object.keys(waiters).forEach(function (id) { settle(id, null); });
   }
 
-  function backOff(entry, message) {
+  function backOff(entry, message, notBeforeMs) {
     entry.attempts += 1;
     var delay = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * Math.pow(2, entry.attempts - 1));
-    entry.nextAttemptAt = Date.now() + delay * (0.5 + Math.random() / 2);
+    entry.nextAttemptAt = Date.now() + Math.max(delay * (0.5 + Math.random() / 2), notBeforeMs || 0);
     state.failing = true;
     noteError(message);
     settleAll();  // whoever waits behind this entry would wait in vain
@@ -176,7 +180,8 @@
     var confirmed = (status >= 200 && status < 300) || status === 409;
     var refused = status >= 400 && status < 500 && !confirmed && RETRYABLE.indexOf(status) === -1;
     if (!confirmed && !refused) {
-      return backOff(entry, "HTTP " + status + " for " + entry.url).then(function () { return false; });
+      var notBefore = Math.min(outcome.retryAfterMs || 0, BACKOFF_MAX_MS);
+      return backOff(entry, "HTTP " + status + " for " + entry.url, notBefore).then(function () { return false; });
     }
     if (status === 409) { noteError("409: already recorded differently: " + entry.url); }
     // A refusal the customer saw (a 422 with the form's errors) is no fault of the tablet.

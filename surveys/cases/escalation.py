@@ -77,25 +77,46 @@ def is_surge(window: Window, location: Location) -> bool:
 
 
 def answers_in_window(location: Location, now: datetime) -> Window:
-    """Counts of the location's answers captured in the window; misuse presses left out."""
-    start = now - timedelta(minutes=location.surge_window_minutes)
-    row = db.session.execute(
-        select(func.count(), func.sum(case((Response.is_negative, 1), else_=0))).where(
-            Response.location_id == location.id,
-            Response.captured_at > start,
+    """Counts of the location's answers captured in its window; misuse presses left out."""
+    return windows([location], now).get(location.id, Window(0, 0))
+
+
+def windows(locations: list[Location], now: datetime) -> dict[int, Window]:
+    """Every location's counts over its own window, in one query (none without answers)."""
+    starts = {
+        location.id: now - timedelta(minutes=location.surge_window_minutes)
+        for location in locations
+    }
+    if not starts:
+        return {}
+    rows = db.session.execute(
+        select(
+            Response.location_id,
+            func.count(),
+            func.sum(case((Response.is_negative, 1), else_=0)),
+        )
+        .where(
+            Response.location_id.in_(starts),
+            Response.captured_at > min(starts.values()),  # lets the index narrow the scan
+            Response.captured_at > case(starts, value=Response.location_id),
             Response.captured_at <= now,
             Response.suspected_misuse.is_(False),
         )
-    ).one()
-    return Window(responses=row[0], negatives=int(row[1] or 0))
+        .group_by(Response.location_id)
+    ).all()
+    return {row[0]: Window(responses=row[1], negatives=int(row[2] or 0)) for row in rows}
 
 
 def raise_surges(now: datetime | None = None) -> list[Surge]:
     """Raise a surge for every location in one, at most once per window; flushes."""
     now = now or utcnow()
+    watched = db.session.scalars(
+        select(Location).where(Location.surge_threshold_percent > 0).order_by(Location.id)
+    ).all()
+    counts = windows(watched, now)
     raised = []
-    for location in db.session.scalars(select(Location).order_by(Location.id)).all():
-        window = answers_in_window(location, now)
+    for location in watched:
+        window = counts.get(location.id, Window(0, 0))
         if is_surge(window, location) and (surge := _raise_once(location, window, now)):
             raised.append(surge)
     return raised

@@ -13,6 +13,7 @@ from surveys.models.branding import LocationBrand
 from surveys.models.common import utcnow
 from surveys.models.coupons import Coupon
 from surveys.models.digests import DigestFrequency, DigestSent
+from surveys.models.jobs import JobLease
 from surveys.models.locations import Device, Location, Staff, new_signing_secret
 from surveys.models.metrics import (
     MetricAlert,
@@ -58,6 +59,7 @@ __all__ = [
     "EventKind",
     "FollowUp",
     "InboxPresence",
+    "JobLease",
     "Location",
     "PushSubscription",
     "LocationBrand",

@@ -43,6 +43,8 @@ class Response(db.Model):
     __table_args__ = (
         Index("ix_response_device_captured", "device_id", "captured_at"),
         Index("ix_response_staff_id", "staff_id"),
+        # The surge check's recent answers of every location (cases/escalation.windows).
+        Index("ix_response_location_captured", "location_id", "captured_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,9 +1,11 @@
 """The outbox: messages enqueued in the caller's transaction, then claimed, delivered and
 settled by workers, several at once, none of them able to lose a message by dying.
 
-A claim is one atomic UPDATE that moves a due row to `delivering` and leases it until
-`next_attempt_at`: on PostgreSQL the row is picked with FOR UPDATE SKIP LOCKED, on SQLite
-the write transaction (BEGIN IMMEDIATE) makes the claim atomic. A worker killed mid-delivery
+A claim is one atomic UPDATE, committed at once, that moves a due row to `delivering` and
+leases it until `next_attempt_at`: on PostgreSQL the row is picked with FOR UPDATE SKIP
+LOCKED, on SQLite the write transaction (BEGIN IMMEDIATE) makes the claim atomic. The message
+is then rendered in a read transaction (no write lock held while templates render), sent
+outside any transaction, and a last short write records the outcome. A worker killed mid-delivery
 leaves the row leased; once the lease runs out another worker claims it again, under the
 same message id. Delivery is therefore at least once: a receiver dedupes by `webhook-id`.
 """
@@ -113,7 +115,8 @@ def _writing() -> None:
 
 
 def claim_next(now: datetime | None = None) -> Claim | None:
-    """Lease the most overdue message and prepare its delivery, in one short transaction."""
+    """Lease the most overdue message in one short write transaction, then render it in a
+    read-only one, so SQLite's write lock is never held while templates render."""
     _writing()
     now = now or utcnow()
     lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
@@ -138,13 +141,21 @@ def claim_next(now: datetime | None = None) -> Claim | None:
         .returning(OutboxMessage.id, OutboxMessage.attempts)
         .execution_options(synchronize_session=False)
     ).one_or_none()
+    db.session.commit()  # the lease is on disk: a death from here on leaves it to run out
     if claimed is None:
-        db.session.rollback()
         return None
-    message = db.session.get(OutboxMessage, claimed.id, populate_existing=True)
-    claim = Claim(claimed.id, token, claimed.attempts, _prepare(message))
-    db.session.commit()
-    return claim
+    return Claim(claimed.id, token, claimed.attempts, prepare(claimed.id))
+
+
+def prepare(message_pk: int) -> Callable[[], Outcome]:
+    """Read a leased message and render it, in a read transaction that takes no write lock."""
+    intent = sqlite_write_intent.set(False)
+    try:
+        message = db.session.get(OutboxMessage, message_pk, populate_existing=True)
+        return _prepare(message)
+    finally:
+        db.session.rollback()
+        sqlite_write_intent.reset(intent)
 
 
 def _prepare(message: OutboxMessage) -> Callable[[], Outcome]:

@@ -2,20 +2,28 @@
 
 The thread starts lazily on a process's first request, so under gunicorn each worker starts
 its own after the fork, and the CLI and migrations, which serve no request, never start one.
+It is on by default for one machine on SQLite and off once PostgreSQL is configured, where
+`flask --app wsgi outbox work` runs as its own service (OUTBOX_IN_PROCESS overrides both).
+
+Every worker, thread or process, also runs the periodic jobs (JOBS); their leases
+(surveys/periodic.py) let each run once per period in the whole cluster.
 """
 
 import os
 import threading
 import time
+from collections.abc import Callable
+from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from surveys.cases.escalation import escalate_overdue_alerts, raise_surges
-from surveys.db import db, sqlite_write_intent
+from surveys.db import db, is_database_busy, sqlite_write_intent
 from surveys.notify.digests import send_due_digests
 from surveys.notify.outbox import ENQUEUED, deliver_next, give_up_abandoned
+from surveys.periodic import run_if_due
 from surveys.privacy.retention import purge_all_expired
 
 # Set when a transaction that enqueued messages commits, so a worker in the same process
@@ -39,37 +47,52 @@ def _forget_rolled_back(session):
     session.info.pop(ENQUEUED, None)
 
 
-def run_checks(app: Flask) -> None:
-    """Escalations, surges and abandoned messages, in one write transaction; then the
-    digests that are due, each in its own."""
-    with app.app_context():
+def _in_transaction(job: Callable[[], object]) -> Callable[[], None]:
+    """A check that writes in one transaction, committed at its end."""
+
+    def run() -> None:
         sqlite_write_intent.set(True)
-        try:
-            escalate_overdue_alerts()
-            raise_surges()
-            give_up_abandoned()
-            db.session.commit()
-            send_due_digests()
-        except Exception:
-            db.session.rollback()
-            raise
+        job()
+        db.session.commit()
+
+    return run
 
 
-def purge_if_due(app: Flask, force: bool = False) -> None:
-    """The retention purge, at most every PRIVACY_PURGE_SECONDS per process; logs counts only."""
-    state = app.extensions.setdefault("privacy_purge", {"next": 0.0})
-    if not force and time.monotonic() < state["next"]:
-        return
-    state["next"] = time.monotonic() + app.config["PRIVACY_PURGE_SECONDS"]
-    with app.app_context():
-        sqlite_write_intent.set(True)
-        try:
-            counts = purge_all_expired()
-        except Exception:
-            db.session.rollback()
-            raise
+def _purge() -> None:
+    sqlite_write_intent.set(True)
+    counts = purge_all_expired()
     if counts.responses:
-        app.logger.info("retention purge: %d contact(s) removed", counts.customers)
+        current_app.logger.info("retention purge: %d contact(s) removed", counts.customers)
+
+
+# Each periodic job: its lease name, the setting that holds its period, what it runs.
+JOBS: list[tuple[str, str, Callable[[], object]]] = [
+    ("escalation", "OUTBOX_CHECK_SECONDS", _in_transaction(escalate_overdue_alerts)),
+    ("surges", "OUTBOX_CHECK_SECONDS", _in_transaction(raise_surges)),
+    ("abandoned-messages", "OUTBOX_CHECK_SECONDS", _in_transaction(give_up_abandoned)),
+    ("digests", "OUTBOX_CHECK_SECONDS", send_due_digests),
+    ("retention-purge", "PRIVACY_PURGE_SECONDS", _purge),
+]
+
+
+def run_checks(app: Flask, force: bool = False) -> list[str]:
+    """Every periodic job whose turn it is, each at most once per period in the cluster
+    (surveys/periodic.py); the names of those this process ran. A failing job is logged
+    and the others still run."""
+    ran = []
+    for name, setting, job in JOBS:
+        period = timedelta(seconds=float(app.config[setting]))
+        with app.app_context():
+            try:
+                if run_if_due(name, period, job, force=force):
+                    ran.append(name)
+            except Exception as error:
+                db.session.rollback()
+                if is_database_busy(error):  # another writer held the lock: not a fault
+                    app.logger.warning("periodic job %s: database busy; tried next period", name)
+                else:
+                    app.logger.exception("periodic job %s failed; it runs again next period", name)
+    return ran
 
 
 def deliver_due(app: Flask, limit: int | None = None) -> int:
@@ -85,8 +108,7 @@ def deliver_due(app: Flask, limit: int | None = None) -> int:
 
 def drain(app: Flask) -> int:
     """`--once`: run the checks and the purge, deliver everything due, and return."""
-    run_checks(app)
-    purge_if_due(app, force=True)
+    run_checks(app, force=True)
     return deliver_due(app)
 
 
@@ -113,7 +135,6 @@ def _deliver_loop(app: Flask, stop: threading.Event, run_checks_too: bool = Fals
             if run_checks_too and time.monotonic() >= next_check:
                 run_checks(app)
                 next_check = time.monotonic() + every
-                purge_if_due(app)
             if deliver_due(app, limit=50):
                 continue
         except Exception:

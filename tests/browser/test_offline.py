@@ -3,6 +3,7 @@ the outbox in IndexedDB keeps every answer through a reload and a browser restar
 each one exactly once when the network returns, even when a reply was lost on the way."""
 
 import shutil
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from tests.browser.conftest import (
     BrowserProblems,
 )
 from tests.browser.test_kiosk import configure_location, expect_start_screen, face, pair
+from tests.conftest import TEST_DATABASE_URL
 from tests.waiting import wait_until
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -248,6 +250,40 @@ def test_a_lost_reply_is_resent_and_stores_nothing_new(
     # Resent at least once (under load a slow reply may be resent twice), always the same
     # answer, and stored once.
     assert len(deliveries) >= 2 and all(body == deliveries[0] for body in deliveries)
+    assert stored_count(app) == 1
+
+
+@pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite's write lock")
+def test_a_tap_while_the_database_is_locked_is_kept_and_sent_once_it_is_free(
+    app, database_uri, demo, live_server, page, browser_problems, quick_tablet_settings
+):
+    """Another writer holds SQLite's lock past the busy timeout: the server answers 503 with
+    Retry-After, the customer is thanked all the same, the tablet keeps the tap and sends it
+    again once the lock is gone, and it is stored once."""
+    browser_problems.allow("503")
+    pair(page, live_server, demo.pairing_code)
+    wait_until_offline_ready(page)
+    answers = []
+    page.on("response", lambda r: r.url.endswith("/kiosk/responses") and answers.append(r))
+    other_writer = sqlite3.connect(database_uri.removeprefix("sqlite:///"), isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")
+    try:
+        face(page, 3).click()
+        expect(page.locator(".thanks")).to_be_visible()
+        wait_until(
+            lambda: answers,
+            SYNC_DEADLINE_S,
+            "the server's answer to the tap",
+            pause=lambda seconds: page.wait_for_timeout(seconds * 1000),
+        )
+        assert answers[0].status == 503 and int(answers[0].headers["retry-after"]) >= 1
+    finally:
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+    assert stored_count(app) == 0
+    wait_for_rows(app, 1)
+    expect(page.locator("#kiosk-status")).to_have_attribute("data-pending", "0")
+    assert [answer.status for answer in answers][-1] == 200
     assert stored_count(app) == 1
 
 

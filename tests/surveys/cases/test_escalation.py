@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from surveys.cases.escalation import (
     Window,
@@ -13,6 +13,7 @@ from surveys.cases.escalation import (
     is_overdue,
     is_surge,
     raise_surges,
+    windows,
 )
 from surveys.db import db
 from surveys.models import (
@@ -180,3 +181,34 @@ def test_a_calm_location_raises_no_surge(shop, demo):
     for minutes_ago in (1, 2, 3, 4):
         answer(shop, demo, negative=minutes_ago == 1, minutes_ago=minutes_ago)
     assert raise_surges(NOW) == []
+
+
+def test_every_locations_window_is_counted_in_one_query(shop, demo):
+    """Each location over its own window, and as many statements for six shops as for one."""
+    others = [
+        Location(name=f"Shop {n}", timezone="UTC", languages=["en"], surge_window_minutes=5)
+        for n in range(5)
+    ]
+    db.session.add_all(others)
+    db.session.flush()
+    answer(shop, demo, negative=True, minutes_ago=10)  # in the demo's 15 minutes
+    for minutes_ago, negative in ((1, True), (4, False), (10, True)):  # the last: outside 5
+        answer(others[0], demo, negative=negative, minutes_ago=minutes_ago)
+    counted = windows([shop, *others], NOW)
+    assert counted == {shop.id: Window(1, 1), others[0].id: Window(2, 1)}
+
+    def statements_of_a_surge_check() -> int:
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            raise_surges(NOW)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len([statement for statement in seen if "FROM response" in statement])
+
+    with_six = statements_of_a_surge_check()
+    for other in others:
+        other.surge_threshold_percent = 0  # switched off: only the demo shop is watched
+    db.session.flush()
+    assert with_six == statements_of_a_surge_check() == 1

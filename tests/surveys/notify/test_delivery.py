@@ -1,6 +1,7 @@
 """Delivery to a real SMTP server and a real HTTP receiver: signatures, retries, giving up."""
 
 import json
+import sqlite3
 import time
 
 import pytest
@@ -8,8 +9,9 @@ from sqlalchemy import select
 
 from surveys.db import db
 from surveys.models import MessageKind, OutboxMessage, OutboxStatus, Webhook
-from surveys.notify.outbox import claim_next, deliver_next, retry_delay
+from surveys.notify.outbox import claim_next, deliver_next, prepare, retry_delay, settle
 from surveys.notify.targets import add_webhook
+from tests.conftest import TEST_DATABASE_URL
 from tests.surveys.notify.conftest import add_manager, later, sad_tap
 from tests.surveys.notify.receiver import verify_standard_webhook
 
@@ -213,3 +215,25 @@ def test_a_mistyped_smtp_url_is_retried_not_given_up(app, device, demo, smtp):
     app.config["SMTP_URL"] = working
     deliver_all(later())
     assert only(MessageKind.EMAIL).status == OutboxStatus.DELIVERED
+
+
+@pytest.mark.skipif(bool(TEST_DATABASE_URL), reason="SQLite's write lock")
+def test_a_claimed_message_renders_and_sends_while_another_writer_holds_the_lock(
+    database_uri, device, demo, receiver, webhook
+):
+    """The claim commits at once; rendering reads without the write lock (it would wait for
+    the other writer, then fail), and only recording the outcome needs it again."""
+    sad_tap(device, demo)
+    claim = claim_next()
+    other_writer = sqlite3.connect(database_uri.removeprefix("sqlite:///"), isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")
+    try:
+        outcome = prepare(claim.id)()
+        (request,) = receiver.wait_for(1, timeout=10)
+        assert outcome.delivered and request.verified
+    finally:
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+    assert only(MessageKind.WEBHOOK).status == OutboxStatus.DELIVERING  # leased, not lost
+    assert settle(claim, outcome)
+    assert only(MessageKind.WEBHOOK).status == OutboxStatus.DELIVERED

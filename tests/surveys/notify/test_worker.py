@@ -38,8 +38,9 @@ from wsgi import create_app
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def worker(database_uri: str, *args: str) -> subprocess.Popen:
-    """`flask --app wsgi outbox work` in its own process, with a short lease."""
+def worker(database_uri: str, *args: str, output=subprocess.PIPE, **settings) -> subprocess.Popen:
+    """`flask --app wsgi outbox work` in its own process, with a short lease; `settings`
+    (COUNTERPULSE_ names without the prefix) change the others."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SMTP_URL"}}
     env.update(
         COUNTERPULSE_SQLALCHEMY_DATABASE_URI=database_uri,
@@ -52,10 +53,9 @@ def worker(database_uri: str, *args: str) -> subprocess.Popen:
         COUNTERPULSE_OUTBOX_POLL_SECONDS="0.2",
         COUNTERPULSE_OUTBOX_CHECK_SECONDS="60",
     )
+    env.update({f"COUNTERPULSE_{name}": str(value) for name, value in settings.items()})
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "work", *args]
-    return subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
 
 
 def sad_taps(device, demo, count: int) -> None:
@@ -224,3 +224,21 @@ def test_a_lease_shorter_than_a_delivery_is_refused(app):
     app.config["OUTBOX_LEASE_SECONDS"] = 4  # the webhook timeout is 15 s
     result = app.test_cli_runner().invoke(args=["outbox", "work", "--once"])
     assert result.exit_code != 0 and "OUTBOX_LEASE_SECONDS" in result.output
+
+
+def test_the_in_process_worker_is_on_for_sqlite_off_for_postgresql_and_a_setting_decides(
+    tmp_path, monkeypatch
+):
+    """One machine on SQLite delivers inside the app; with PostgreSQL `outbox work` does.
+    Nothing connects here: the PostgreSQL address is never used."""
+    monkeypatch.delenv("COUNTERPULSE_OUTBOX_IN_PROCESS", raising=False)
+    shared = {"SECRET_KEY": "shared", "REDIS_URL": "redis://127.0.0.1:6379/3"}
+    sqlite = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'one.db'}", **shared}
+    postgres = {"SQLALCHEMY_DATABASE_URI": "postgresql://cp@127.0.0.1:9/none", **shared}
+    assert create_app(sqlite).config["OUTBOX_IN_PROCESS"] is True
+    assert create_app(postgres).config["OUTBOX_IN_PROCESS"] is False
+    assert create_app(postgres | {"OUTBOX_IN_PROCESS": True}).config["OUTBOX_IN_PROCESS"]
+    monkeypatch.setenv("COUNTERPULSE_OUTBOX_IN_PROCESS", "false")
+    assert create_app(sqlite).config["OUTBOX_IN_PROCESS"] is False
+    monkeypatch.setenv("COUNTERPULSE_OUTBOX_IN_PROCESS", "true")
+    assert create_app(postgres).config["OUTBOX_IN_PROCESS"] is True
