@@ -15,6 +15,7 @@ from io import BytesIO
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from PIL import Image
+from sqlalchemy import inspect
 
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
@@ -47,7 +48,10 @@ class Brand:
 
 def brand_of(location: Location) -> Brand:
     """The location's branding, or the house look with its own name."""
-    row = db.session.get(LocationBrand, location.id)
+    if "brand" in inspect(location).unloaded:
+        row = db.session.get(LocationBrand, location.id)
+    else:  # loaded with the kiosk's device, in the same query
+        row = location.brand
     if row is None:
         return Brand(location.id, location.name, None, None)
     return Brand(location.id, row.display_name or location.name, row.accent_color, row.logo_digest)
