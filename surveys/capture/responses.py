@@ -100,12 +100,16 @@ def _as_source(source: Device | Source) -> Source:
 
 def survey_for(location_id: int, channel: Channel) -> Survey | None:
     """The survey a location shows on a channel; link and receipt fall back to the kiosk's."""
-    survey = db.session.scalars(
-        select(Survey)
-        .join(SurveyAssignment)
-        .options(joinedload(Survey.questions))
-        .where(SurveyAssignment.location_id == location_id, SurveyAssignment.channel == channel)
-    ).unique().one_or_none()
+    survey = (
+        db.session.scalars(
+            select(Survey)
+            .join(SurveyAssignment)
+            .options(joinedload(Survey.questions))
+            .where(SurveyAssignment.location_id == location_id, SurveyAssignment.channel == channel)
+        )
+        .unique()
+        .one_or_none()
+    )
     if survey is None and channel != Channel.KIOSK:
         return survey_for(location_id, Channel.KIOSK)
     return survey

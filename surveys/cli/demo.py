@@ -30,9 +30,9 @@ from surveys.db import db
 @with_appcontext
 def demo_command(as_json: bool, base_url: str | None, responses: int, days: int | None, seed: int):
     """Upgrade the database and set up the demo location, survey, kiosk and owner."""
-    from surveys.demo.shops import set_up_demo
-
     from flask_migrate import upgrade  # here, so a serving app never loads Alembic
+
+    from surveys.demo.shops import set_up_demo
 
     upgrade()
     setup = set_up_demo()

@@ -52,6 +52,7 @@ def notify_surge(surge: Surge, location: Location) -> None:
         "window_minutes": surge.window_minutes,
         "at": _iso(surge.raised_at),
     }
+
     def recipients():
         return list({user.id: user for user in managers_of(location) + owners()}.values())
 

@@ -14,7 +14,6 @@ from io import BytesIO
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from PIL import Image
 from sqlalchemy import inspect
 
 from surveys.db import db
@@ -102,6 +101,8 @@ def _clean_accent(value: str, errors: dict[str, str]) -> str | None:
 
 def _reencoded_logo(data: bytes, errors: dict[str, str]) -> bytes | None:
     """The upload decoded and written again as a PNG that fits the logo box, or an error."""
+    from PIL import Image  # here: a kiosk worker never decodes a logo
+
     if len(data) > MAX_LOGO_BYTES:
         errors["logo"] = _("The logo may be at most 512 KB.")
         return None

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
@@ -64,7 +64,9 @@ _DEVICE_BY_TOKEN = (
     .options(
         joinedload(Device.location)
         .joinedload(Location.brand)
-        .load_only(LocationBrand.display_name, LocationBrand.accent_color, LocationBrand.logo_digest),
+        .load_only(
+            LocationBrand.display_name, LocationBrand.accent_color, LocationBrand.logo_digest
+        ),
         joinedload(Device.location).selectinload(Location.staff),
     )
     .where(Device.token_hash == bindparam("token_hash"))
