@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import brotli
+import click
 from flask import (
     Flask,
     Request,
@@ -23,7 +24,6 @@ from flask import (
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
-from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
@@ -48,7 +48,6 @@ from surveys.shared_state import rate_limit_storage, refuse_unshared_hosts
 
 babel = Babel()
 csrf = CSRFProtect()
-migrate = Migrate()
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 BUSY_RETRY_AFTER_SECONDS = 2  # a locked database: when a client should try again
@@ -218,7 +217,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"))
+    _register_migrations(app)
     babel.init_app(app, locale_selector=_select_locale)
     csrf.init_app(app)
     _time_requests(app)  # before the limiter's check, so its refusals are timed too
@@ -231,6 +230,33 @@ def create_app(test_config: dict | None = None) -> Flask:
         _serve_static_files(app)
     _trust_proxies(app)  # outermost, so the static files see the forwarded scheme too
     return app
+
+
+class _Migrations:
+    """Stands in app.extensions["migrate"] until something asks for it, and only then sets
+    up Flask-Migrate: Alembic takes 10 MB that a serving worker never needs."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def __getattr__(self, name: str):
+        _set_up_migrate(self.app)  # replaces this stand-in with the real configuration
+        return getattr(self.app.extensions["migrate"], name)
+
+
+def _set_up_migrate(app: Flask) -> None:
+    from flask_migrate import Migrate
+
+    Migrate(app, db, directory=str(Path(app.root_path) / "migrations"))
+
+
+def _register_migrations(app: Flask) -> None:
+    """`flask db ...` under the flask command; elsewhere (gunicorn, tests) Flask-Migrate
+    is set up on first use, e.g. by flask_migrate.upgrade()."""
+    if click.get_current_context(silent=True) is not None:
+        _set_up_migrate(app)
+    else:
+        app.extensions["migrate"] = _Migrations(app)
 
 
 def _config_from_plain_env(app: Flask) -> None:

@@ -12,6 +12,13 @@ loopback port, posts taps from concurrent threads that each keep one http.client
 checks that every answer was 200 and that the database holds one response row and one answer
 row per tap sent, warm-up included. The sides run one after the other. Servers, temporary
 files and databases are removed at the end, even on error. Exits 1 when a check fails.
+
+Besides throughput it reports what a shared machine does not blur as much: the CPU time the
+server's processes (gunicorn's master and workers, from /proc/<pid>/stat) spent on the
+measured taps, divided by the taps, and its ratio to the baseline's in the same run; the
+largest worker's resident memory after the load; and the latency of a second, paced phase
+that offers taps at half the rate the side reached (open loop: each tap is sent at its
+scheduled moment, and its latency counts from that moment, so a queue shows).
 """
 
 import argparse
@@ -54,6 +61,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per request")
     parser.add_argument("--max-seconds", type=float, default=300.0, help="for the whole run")
     parser.add_argument("--database-url", help="PostgreSQL server to use instead of SQLite")
+    parser.add_argument(
+        "--paced", type=int, default=1000, help="taps sent at half of saturation (0: none)"
+    )
     return parser.parse_args()
 
 
@@ -204,6 +214,61 @@ def pair_device(port: int, code: str, timeout: float) -> tuple[str, str]:
     return cookie, question
 
 
+def date_pairing_back(database_url: str, paired_at: datetime) -> None:
+    """Make the demo tablet paired before the first tap's time, so the server believes the
+    taps' back-dated capture times (it takes its own clock for a time before the pairing,
+    which would put every tap within the misuse interval of the last one)."""
+    engine = create_engine(driver_url(database_url))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE device SET paired_at = :at"), {"at": paired_at})
+    engine.dispose()
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (gunicorn's master and workers), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process tree, reaped children included."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for member in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / tick
+
+
+def largest_worker_rss(pid: int) -> int:
+    """The largest resident set (bytes) among gunicorn's workers."""
+    largest = 0
+    for member in process_tree(pid)[1:]:
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        largest = max(largest, int(rss.group(1)) * 1024 if rss else 0)
+    return largest
+
+
 def tap_body(index: int, question: str, first_tap: datetime) -> str:
     """The form a kiosk posts for tap number `index`: ratings 1-5 in turn, 6 s apart."""
     captured_at = first_tap + index * TAP_SPACING
@@ -218,14 +283,19 @@ def tap_body(index: int, question: str, first_tap: datetime) -> str:
     )
 
 
-def send_taps(port, headers, bodies, timeout, deadline, latencies, failures) -> None:
-    """One client thread: post each body over one connection, recording what happened."""
+def send_taps(port, headers, bodies, timeout, deadline, latencies, failures, at=None) -> None:
+    """One client thread: post each body over one connection, recording what happened.
+    With `at` (perf_counter moments, one per body) each body waits for its moment and its
+    latency counts from that moment."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    for body in bodies:
+    for index, body in enumerate(bodies):
         if time.monotonic() > deadline:
             failures.append("not sent: --max-seconds reached")
             continue
         started = time.perf_counter()
+        if at is not None:
+            time.sleep(max(0.0, at[index] - started))
+            started = at[index]
         try:
             conn.request("POST", "/kiosk/responses", body=body, headers=headers)
             reply = conn.getresponse()
@@ -240,22 +310,28 @@ def send_taps(port, headers, bodies, timeout, deadline, latencies, failures) -> 
     conn.close()
 
 
-def run_load(port, cookie, bodies, concurrency, timeout, deadline) -> dict:
-    """Post all bodies from `concurrency` threads; return timings and failures."""
+def run_load(port, cookie, bodies, concurrency, timeout, deadline, rate=None) -> dict:
+    """Post all bodies from `concurrency` threads; return timings and failures.
+    With a rate (taps per second), taps are offered at that steady rate instead of as fast
+    as the server answers."""
     headers = {"Content-Type": "application/x-www-form-urlencoded", "HX-Request-Type": "partial"}
     if cookie:
         headers["Cookie"] = cookie
     latencies: list[float] = []
     failures: list[str] = []
+    started = time.perf_counter()
+    moments = None
+    if rate:
+        moments = [started + 0.2 + index / rate for index in range(len(bodies))]
     threads = [
         threading.Thread(
             target=send_taps,
             args=(port, headers, bodies[k::concurrency], timeout, deadline, latencies, failures),
+            kwargs={"at": moments[k::concurrency] if moments else None},
             daemon=True,
         )
         for k in range(concurrency)
     ]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -282,6 +358,17 @@ def count_rows(database_url: str) -> tuple[int, int]:
     return responses, answers
 
 
+def count_flagged(database_url: str) -> int:
+    """How many stored taps the misuse filter flagged (the bench spaces them so none is)."""
+    engine = create_engine(driver_url(database_url))
+    with engine.connect() as conn:
+        flagged = conn.execute(
+            text("SELECT count(*) FROM response WHERE suspected_misuse AND channel = 'kiosk'")
+        ).scalar_one()
+    engine.dispose()
+    return flagged
+
+
 def run_side(side: str, args: argparse.Namespace, workdir: Path, deadline: float) -> dict:
     """Set up one side, load it, stop it and check its database."""
     database_url = create_database(args.database_url, side, workdir)
@@ -294,24 +381,44 @@ def run_side(side: str, args: argparse.Namespace, workdir: Path, deadline: float
         server = start_server(side, env, port, log_path)
         wait_until_listening(port, server, log_path, deadline)
         cookie, question = "", "1"
+        total = args.warmup + args.requests + args.paced
+        first_tap = datetime.now(UTC) - (total + 1) * TAP_SPACING
         if side == "counterpulse":
             cookie, question = pair_device(port, code, args.timeout)
-        total = args.warmup + args.requests
+            date_pairing_back(database_url, first_tap.replace(tzinfo=None) - TAP_SPACING)
         before = count_rows(database_url)  # the demo's sample cases are there already
-        first_tap = datetime.now(UTC) - (total + 1) * TAP_SPACING
+        flagged_before = count_flagged(database_url) if side == "counterpulse" else 0
         bodies = [tap_body(i, question, first_tap) for i in range(total)]
+        measured = bodies[args.warmup : args.warmup + args.requests]
         warmup = run_load(
             port, cookie, bodies[: args.warmup], args.concurrency, args.timeout, deadline
         )
-        result = run_load(
-            port, cookie, bodies[args.warmup :], args.concurrency, args.timeout, deadline
-        )
+        cpu_before = cpu_seconds(server.pid)
+        result = run_load(port, cookie, measured, args.concurrency, args.timeout, deadline)
+        result["cpu"] = cpu_seconds(server.pid) - cpu_before
+        result["rss"] = largest_worker_rss(server.pid)
         result["failures"] += warmup["failures"]
+        result["paced"] = None
+        if args.paced:
+            rate = len(result["latencies"]) / result["elapsed"] / 2
+            paced = run_load(
+                port,
+                cookie,
+                bodies[args.warmup + args.requests :],
+                args.concurrency,
+                args.timeout,
+                deadline,
+                rate=rate,
+            )
+            result["failures"] += paced["failures"]
+            result["paced"] = {"rate": rate, "latencies": paced["latencies"]}
         stop_server(server)
         server = None
         after = count_rows(database_url)
         result["rows"] = (after[0] - before[0], after[1] - before[1])
         result["expected_rows"] = total
+        if side == "counterpulse":
+            result["flagged"] = count_flagged(database_url) - flagged_before
         return result
     finally:
         if server is not None:
@@ -322,8 +429,15 @@ def run_side(side: str, args: argparse.Namespace, workdir: Path, deadline: float
 def summarize(side: str, result: dict) -> dict:
     """The figures reported for one side."""
     latencies = result["latencies"]
+    paced = result["paced"]
     return {
         "side": side,
+        "cpu_ms": result["cpu"] / max(1, len(latencies)) * 1000,
+        "rss_mb": result["rss"] / 2**20,
+        "paced_rate": paced["rate"] if paced else math.nan,
+        "paced_p50": percentile(paced["latencies"], 50) * 1000 if paced else math.nan,
+        "paced_p99": percentile(paced["latencies"], 99) * 1000 if paced else math.nan,
+        "flagged": result.get("flagged", 0),
         "sent": len(latencies),
         "failures": len(result["failures"]),
         "rps": len(latencies) / result["elapsed"],
@@ -347,13 +461,30 @@ def report(summaries: dict, args: argparse.Namespace) -> bool:
         rows = summary["rows"]
         expected = summary["expected_rows"]
         ok = ok and summary["failures"] == 0 and rows == (expected, expected)
+        ok = ok and summary["flagged"] <= expected // 100  # a demo answer may sit 5 s away
         print(
             f"| {summary['side']} | {summary['sent']} | {summary['failures']} "
             f"| {summary['rps']:.0f} | {summary['p50']:.1f} | {summary['p95']:.1f} "
             f"| {summary['p99']:.1f} | {rows[0]}, {rows[1]} (expected {expected}) |"
         )
+    print()
+    print(
+        "| Side | CPU ms per tap | Largest worker RSS MB "
+        "| Paced req/s | Paced p50 ms | Paced p99 ms | Flagged as misuse |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for summary in summaries.values():
+        print(
+            f"| {summary['side']} | {summary['cpu_ms']:.2f} | {summary['rss_mb']:.1f} "
+            f"| {summary['paced_rate']:.0f} | {summary['paced_p50']:.1f} "
+            f"| {summary['paced_p99']:.1f} | {summary['flagged']} |"
+        )
     counterpulse, baseline = summaries["counterpulse"], summaries["baseline"]
     print()
+    print(
+        f"CPU per tap ratio (counterpulse / baseline): "
+        f"{counterpulse['cpu_ms'] / baseline['cpu_ms']:.2f}"
+    )
     print(
         f"Throughput ratio (counterpulse / baseline): {counterpulse['rps'] / baseline['rps']:.2f}"
     )

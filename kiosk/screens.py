@@ -11,7 +11,7 @@ from surveys.capture.answers import CONSENT_TEXT
 from surveys.capture.next_screen import next_screen, next_screen_for
 from surveys.labels import FACE_LABELS
 from surveys.languages import LANGUAGE_NAMES, localized, text_direction
-from surveys.models import Channel, Location, Survey
+from surveys.models import Channel, Location, QuestionKind, Survey
 from surveys.places.branding import brand_of
 
 # Stands for the response id in the screens a start page carries; the tablet writes it in.
@@ -56,12 +56,16 @@ def render_next_screen(response, status: int = 200, page: str = "kiosk/page.html
         page,
         response=response,
         location=location,
-        staff=location.active_staff(),
+        staff=location.active_staff() if _asks_for_staff(shown.questions) else [],
         questions=shown.questions,
         conditions=shown.conditions,
         manager_coming=shown.manager_coming,
         **form_state,
     )
+
+
+def _asks_for_staff(questions) -> bool:
+    return any(question.kind == QuestionKind.STAFF for question in questions)
 
 
 def render_partial(template: str, status: int = 200, **context):

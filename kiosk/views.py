@@ -16,7 +16,8 @@ from surveys.capture.responses import (
 )
 from surveys.db import db
 from surveys.errors import NotFound, SubmissionInvalid
-from surveys.models import Channel, FollowUp, utcnow
+from surveys.models import Channel, FollowUp
+from surveys.places.device_health import note_contact
 
 
 @bp.get("/")
@@ -54,7 +55,7 @@ def responses_create():
         captured_at=first(fields, "captured_at"),
     )
     response = record_tap(g.device, tap)
-    g.device.last_seen_at = utcnow()
+    note_contact(g.device)
     db.session.commit()
     return render_next_screen(response)
 

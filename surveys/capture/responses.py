@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from surveys.authoring.versions import version_answered
 from surveys.capture import rules
@@ -99,10 +100,15 @@ def _as_source(source: Device | Source) -> Source:
 
 def survey_for(location_id: int, channel: Channel) -> Survey | None:
     """The survey a location shows on a channel; link and receipt fall back to the kiosk's."""
-    survey = db.session.scalar(
-        select(Survey)
-        .join(SurveyAssignment)
-        .where(SurveyAssignment.location_id == location_id, SurveyAssignment.channel == channel)
+    survey = (
+        db.session.scalars(
+            select(Survey)
+            .join(SurveyAssignment)
+            .options(joinedload(Survey.questions))
+            .where(SurveyAssignment.location_id == location_id, SurveyAssignment.channel == channel)
+        )
+        .unique()
+        .one_or_none()
     )
     if survey is None and channel != Channel.KIOSK:
         return survey_for(location_id, Channel.KIOSK)
@@ -117,7 +123,7 @@ def record_tap(source: Device | Source, tap: Tap) -> Response:
         raise NotFound()
     survey = version_answered(survey, tap.question_id)
     response_uuid, rating, language, captured_at = _validate_tap(survey, source, tap)
-    existing = db.session.scalar(Response.by_uuid(response_uuid))
+    existing = db.session.scalar(_BY_UUID, {"uuid": response_uuid})
     if existing is not None:
         return _same_tap_or_conflict(existing, source, rating)
     _refuse_a_second_answer(source)
@@ -232,6 +238,7 @@ def _new_response(survey, source: Source, response_uuid, rating, language, captu
     response = Response(
         uuid=response_uuid,
         survey=survey,
+        location=source.location,
         location_id=source.location.id,
         device_id=device.id if device else None,
         channel=source.channel,
@@ -248,6 +255,8 @@ def _new_response(survey, source: Source, response_uuid, rating, language, captu
     response.answers.append(Answer(question_id=question.id, number=rating))
     if response.is_negative and not response.suspected_misuse:
         raise_alert(response, reason="rating")
+    else:
+        response.alert = None  # known to have none: the next screen asks, and needs no query
     return response
 
 
@@ -272,20 +281,22 @@ def _questions_opened(survey: Survey, rating: int, staff_known: bool) -> list[Qu
     return questions
 
 
+# Built once: a tap runs both, and building a statement costs about as much as running it.
+_BY_UUID = select(Response).where(Response.uuid == bindparam("uuid"))
+_PRESSED_WITHIN = select(
+    exists().where(
+        Response.device_id == bindparam("device_id"),
+        Response.captured_at > bindparam("after"),
+        Response.captured_at < bindparam("before"),
+    )
+)
+
+
 def _pressed_too_soon(device: Device, captured_at: datetime) -> bool:
     """Another press on this device within the location's response interval."""
     window = timedelta(seconds=device.location.response_interval_seconds)
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    Response.device_id == device.id,
-                    Response.captured_at > captured_at - window,
-                    Response.captured_at < captured_at + window,
-                )
-            )
-        )
-    )
+    around = {"after": captured_at - window, "before": captured_at + window}
+    return bool(db.session.scalar(_PRESSED_WITHIN, {"device_id": device.id} | around))
 
 
 def response_from(source: Device | Source, response_uuid: str) -> Response:

@@ -1,17 +1,22 @@
-"""QR codes of receipt and poster links and coupons: SVG for print and pages, PNG in pixels."""
+"""QR codes of receipt and poster links and coupons: SVG for print and pages, PNG in pixels.
+
+qrcode and Pillow (about 4 MB) are imported when a code is first drawn, not by every worker
+that serves kiosk taps."""
+
+from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import qrcode
 from flask_babel import gettext as _
 from markupsafe import Markup
-from PIL import Image
 
 from surveys.errors import SubmissionInvalid
 from surveys.numbers import whole_number
 
-# M restores up to 15% of the symbol: enough for a creased or smudged thermal receipt.
-ERROR_CORRECTION = qrcode.constants.ERROR_CORRECT_M
+if TYPE_CHECKING:
+    import qrcode
+
 QUIET_ZONE = 4  # modules of white around the symbol, as the standard asks
 MIN_PNG_SIZE = 64
 MAX_PNG_SIZE = 4096
@@ -31,7 +36,10 @@ SVG_TITLE = Markup("<title>{}</title>")
 
 
 def _symbol(data: str) -> qrcode.QRCode:
-    symbol = qrcode.QRCode(error_correction=ERROR_CORRECTION, border=QUIET_ZONE)
+    import qrcode
+
+    # M restores up to 15% of the symbol: enough for a creased or smudged thermal receipt.
+    symbol = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE)
     symbol.add_data(data)
     symbol.make(fit=True)
     return symbol
@@ -94,6 +102,8 @@ def check_png_size(size) -> int:
 
 def qr_png(data: str, size: int, dpi: int | None = None) -> bytes:
     """A square PNG exactly size pixels wide; whole pixels per module, the rest quiet zone."""
+    from PIL import Image
+
     size = check_png_size(size)
     matrix = qr_matrix(data)
     modules = len(matrix)

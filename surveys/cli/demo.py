@@ -7,7 +7,6 @@ import sys
 
 import click
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 
 from surveys.channels.posters import POSTER_PATH
 from surveys.channels.receipts import RECEIPT_PATH
@@ -31,6 +30,8 @@ from surveys.db import db
 @with_appcontext
 def demo_command(as_json: bool, base_url: str | None, responses: int, days: int | None, seed: int):
     """Upgrade the database and set up the demo location, survey, kiosk and owner."""
+    from flask_migrate import upgrade  # here, so a serving app never loads Alembic
+
     from surveys.demo.shops import set_up_demo
 
     upgrade()

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.db import db
+from surveys.models.branding import LocationBrand
 from surveys.models.common import utcnow
 
 
@@ -59,6 +60,9 @@ class Location(db.Model):
     contact_retention_days: Mapped[int] = mapped_column(default=90, server_default="90")
 
     staff: Mapped[list[Staff]] = relationship(back_populates="location", order_by="Staff.name")
+    # Read-only: the kiosk loads it with its device (surveys/places/devices.py); branding
+    # is written through LocationBrand rows (surveys/places/branding.py).
+    brand: Mapped[LocationBrand | None] = relationship(viewonly=True)
 
     def active_staff(self) -> list[Staff]:
         """The staff a customer may name, in display order."""

@@ -18,7 +18,7 @@ from surveys.models import (
     utcnow,
 )
 from surveys.notify.outbox import enqueue_email, enqueue_push, enqueue_webhook
-from surveys.notify.push import subscriptions_for
+from surveys.notify.push import push_subscriptions_for
 
 TOPIC_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTI)
 
@@ -26,9 +26,12 @@ TOPIC_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTI)
 def notify_alert_raised(alert: Alert, response: Response, location: Location) -> None:
     """Tell the location's managers (or, with none assigned, the owners) and its webhooks."""
     facts = _alert_facts(response, location) | {"reason": alert.reason}
-    recipients = managers_of(location) or owners()
+
+    def recipients():
+        return managers_of(location) or owners()
+
     _notify("alert.raised", facts, location, recipients, alert=alert)
-    for subscription in subscriptions_for(recipients):
+    for subscription in push_subscriptions_for(location):
         enqueue_push(subscription, "alert.raised", facts, location.default_language, alert=alert)
 
 
@@ -38,7 +41,7 @@ def notify_alert_escalated(alert: Alert, waited_minutes: int) -> None:
         "waited_minutes": waited_minutes,
         "at": _iso(alert.created_at),
     }
-    _notify("alert.escalated", facts, alert.location, owners(), alert=alert)
+    _notify("alert.escalated", facts, alert.location, owners, alert=alert)
 
 
 def notify_surge(surge: Surge, location: Location) -> None:
@@ -53,8 +56,11 @@ def notify_surge(surge: Surge, location: Location) -> None:
         "window_minutes": surge.window_minutes,
         "at": _iso(surge.raised_at),
     }
-    recipients = {user.id: user for user in managers_of(location) + owners()}
-    _notify("surge.raised", facts, location, list(recipients.values()))
+
+    def recipients():
+        return list({user.id: user for user in managers_of(location) + owners()}.values())
+
+    _notify("surge.raised", facts, location, recipients)
 
 
 def managers_of(location: Location) -> list[User]:
@@ -76,9 +82,11 @@ def owners() -> list[User]:
 
 
 def _notify(event: str, facts: dict, location: Location, recipients, *, alert=None) -> None:
+    """Queue the e-mails (to the users `recipients()` returns, asked only when e-mail is
+    on) and the webhook calls."""
     language = location.default_language
     if current_app.config.get("SMTP_URL"):
-        for user in recipients:
+        for user in recipients():
             enqueue_email(user.email, event, facts, language, alert=alert)
     webhooks = db.session.scalars(
         select(Webhook).where(Webhook.location_id == location.id, Webhook.active)

@@ -16,11 +16,11 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from py_vapid import Vapid02
 from pywebpush import WebPusher
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
-from surveys.models import PushSubscription, User
+from surveys.models import Location, PushSubscription, Role, User
 from surveys.notify.addresses import UnsafeDestination, resolve_destination
 from surveys.notify.outcome import Outcome
 from surveys.notify.webhooks import post_pinned
@@ -124,11 +124,20 @@ def subscriptions_of(user: User) -> list[PushSubscription]:
     return list(db.session.scalars(statement.order_by(PushSubscription.id)))
 
 
-def subscriptions_for(users: list[User]) -> list[PushSubscription]:
-    """Every device of these users."""
-    ids = [user.id for user in users]
-    statement = select(PushSubscription).where(PushSubscription.user_id.in_(ids))
-    return list(db.session.scalars(statement.order_by(PushSubscription.id))) if ids else []
+def push_subscriptions_for(location: Location) -> list[PushSubscription]:
+    """The devices of the active owners and of the location's active managers, in one query:
+    a negative tap pays for it."""
+    looks_after = or_(
+        User.role == Role.OWNER,
+        and_(User.role == Role.MANAGER, User.locations.any(Location.id == location.id)),
+    )
+    statement = (
+        select(PushSubscription)
+        .join(User, PushSubscription.user_id == User.id)
+        .where(User.active, looks_after)
+        .order_by(PushSubscription.id)
+    )
+    return list(db.session.scalars(statement))
 
 
 def ack_token(user_id: int, alert_id: int) -> str:

@@ -14,7 +14,7 @@ from io import BytesIO
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from PIL import Image
+from sqlalchemy import inspect
 
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
@@ -47,7 +47,10 @@ class Brand:
 
 def brand_of(location: Location) -> Brand:
     """The location's branding, or the house look with its own name."""
-    row = db.session.get(LocationBrand, location.id)
+    if "brand" in inspect(location).unloaded:
+        row = db.session.get(LocationBrand, location.id)
+    else:  # loaded with the kiosk's device, in the same query
+        row = location.brand
     if row is None:
         return Brand(location.id, location.name, None, None)
     return Brand(location.id, row.display_name or location.name, row.accent_color, row.logo_digest)
@@ -98,6 +101,8 @@ def _clean_accent(value: str, errors: dict[str, str]) -> str | None:
 
 def _reencoded_logo(data: bytes, errors: dict[str, str]) -> bytes | None:
     """The upload decoded and written again as a PNG that fits the logo box, or an error."""
+    from PIL import Image  # here: a kiosk worker never decodes a logo
+
     if len(data) > MAX_LOGO_BYTES:
         errors["logo"] = _("The logo may be at most 512 KB.")
         return None

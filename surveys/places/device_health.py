@@ -13,6 +13,7 @@ from surveys.models import Device, utcnow
 
 # A tablet beats every minute; three missed beats and it counts as offline.
 OFFLINE_AFTER = timedelta(minutes=3)
+SEEN_EVERY = timedelta(seconds=30)
 MAX_ERROR_LENGTH = 300
 MAX_VERSION_LENGTH = 64
 MAX_QUEUE_LENGTH = 1_000_000
@@ -82,6 +83,14 @@ def record_heartbeat(device: Device, beat: Heartbeat) -> Device:
     device.clock_skew_seconds = skew
     device.last_error = last_error
     return device
+
+
+def note_contact(device: Device, now: datetime | None = None) -> None:
+    """Remember that the tablet was heard from; at most once per SEEN_EVERY, so a busy
+    tablet's taps do not each rewrite its row (OFFLINE_AFTER is minutes, not seconds)."""
+    now = now or utcnow()
+    if device.last_seen_at is None or not timedelta(0) <= now - device.last_seen_at < SEEN_EVERY:
+        device.last_seen_at = now
 
 
 def last_contact(device: Device) -> datetime | None:

@@ -5,11 +5,12 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload
 
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
-from surveys.models import Device, Location, utcnow
+from surveys.models import Device, Location, LocationBrand, utcnow
 from surveys.people.audit import Actor
 
 PAIRING_CODE_LIFETIME = timedelta(hours=24)
@@ -56,11 +57,27 @@ def pair_device(device: Device) -> str:
     return token
 
 
+# With its location, the location's branding (not the logo's bytes) and its staff, which
+# every kiosk screen may list: two queries for what a kiosk request reads, before it writes.
+_DEVICE_BY_TOKEN = (
+    select(Device)
+    .options(
+        joinedload(Device.location)
+        .joinedload(Location.brand)
+        .load_only(
+            LocationBrand.display_name, LocationBrand.accent_color, LocationBrand.logo_digest
+        ),
+        joinedload(Device.location).selectinload(Location.staff),
+    )
+    .where(Device.token_hash == bindparam("token_hash"))
+)
+
+
 def device_for_token(token: str | None) -> Device | None:
     """The device a cookie's token names, paired or revoked; None when unknown."""
     if not token:
         return None
-    return db.session.scalar(select(Device).where(Device.token_hash == _digest(token)))
+    return db.session.scalar(_DEVICE_BY_TOKEN, {"token_hash": _digest(token)})
 
 
 def revoke_device(device: Device) -> None:
