@@ -86,6 +86,7 @@ def _navigation():
 from admin import (  # noqa: E402,F401
     account,
     alerts,
+    apology_texts,
     audit,
     auth,
     branding,

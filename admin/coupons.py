@@ -1,27 +1,50 @@
 """Coupons: the printable coupon and the till's redemption form."""
 
 from flask import render_template, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from admin import bp
 from admin.guards import scoped_or_404
 from admin.limits import download_limit
 from admin.presentation import signed_in_user
 from admin.rendering import render_page
-from surveys.cases.coupons import redeem_coupon
+from surveys.cases.coupons import DEFAULT_PAPER, PAPERS, coupon_language, redeem_coupon
 from surveys.channels.qr import qr_svg
 from surveys.db import db
 from surveys.errors import SubmissionError
 from surveys.models import Coupon
+from surveys.places.branding import brand_of
 
 
 @bp.get("/coupons/<int:coupon_id>")
 @download_limit
 def coupon_detail(coupon_id: int):
-    """The coupon to print and hand over: code, QR code, value, expiry."""
+    """The coupon to print and hand over: code, QR code, value, expiry, on A6 or on 80 mm
+    receipt paper; its words in the customer's language, the page around it in the reader's."""
     coupon = scoped_or_404(Coupon, coupon_id)
-    qr = qr_svg(coupon.code, title=_("QR code of the coupon code %(code)s", code=coupon.code))
-    return render_template("admin/coupons/print.html", coupon=coupon, qr=qr)
+    paper = request.args.get("paper", DEFAULT_PAPER)
+    if paper not in PAPERS:
+        paper = DEFAULT_PAPER
+    language = coupon_language(coupon)
+    with force_locale(language):
+        qr = qr_svg(coupon.code, title=_("QR code of the coupon code %(code)s", code=coupon.code))
+        printed = render_template(
+            "admin/coupons/_coupon.html",
+            coupon=coupon,
+            qr=qr,
+            brand=brand_of(coupon.location),
+            language=language,
+        )
+    return render_template(
+        "admin/coupons/print.html",
+        coupon=coupon,
+        paper=paper,
+        papers=PAPERS,
+        printed=Markup(printed),  # rendered above from our own template, escaped there
+        brand=brand_of(coupon.location),
+    )
 
 
 @bp.route("/coupons/redeem", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from surveys.errors import SubmissionInvalid
 from surveys.models import Location
 from surveys.people.access import is_owner, visible_locations
 from surveys.places.locations import LocationFields, add_location, time_zones, update_location
+from surveys.places.money import currencies
 
 FORM_PAGE = "admin/locations/form.html"
 
@@ -29,6 +30,7 @@ def _submitted() -> LocationFields:
         thank_you_seconds=form.get("thank_you_seconds", ""),
         manager_on_duty=form.get("manager_on_duty") == "on",
         contact_retention_days=form.get("contact_retention_days", ""),
+        currency=form.get("currency", ""),
     )
 
 
@@ -41,6 +43,7 @@ def _form(fields: LocationFields, location: Location | None = None, errors=None,
         fields=fields,
         errors=errors or {},
         time_zones=time_zones(),
+        currencies=currencies(),
     )
 
 

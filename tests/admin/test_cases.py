@@ -194,7 +194,9 @@ def test_another_locations_manager_gets_404_for_every_case_route(client, cast, n
     assert post_action(client, alert_id + 100, "acknowledge").status_code == 404
 
 
-ACTIONS = ["acknowledge", "assign", "resolve", "follow-up", "close", "reopen", "apology"]
+ACTIONS = [
+    "acknowledge", "assign", "resolve", "follow-up", "close", "reopen", "apology", "remedy", "note"
+]
 POST_ROUTES = [f"/admin/alerts/{{id}}/{action}" for action in ACTIONS] + [
     "/admin/alerts/presence",
     "/admin/coupons/redeem",
@@ -242,7 +244,8 @@ def test_the_manager_e_mails_the_customer_an_apology_with_the_coupon(app, client
     )
     html = client.get(f"/admin/alerts/{alert_id}").get_data(as_text=True)
     assert "E-mail the customer an apology" in html and "with the coupon" in html
-    sent = post_action(client, alert_id, "apology")
+    assert "your visit to Demo shop was not what it should have been" in html  # the draft
+    sent = post_action(client, alert_id, "apology", {"text": "Sorry about the soup, Ani."})
     assert sent.status_code == 200 and "Apology e-mailed to the customer" in sent.get_data(True)
     with app.app_context():
         [message] = db.session.scalars(
@@ -250,7 +253,8 @@ def test_the_manager_e_mails_the_customer_an_apology_with_the_coupon(app, client
         ).all()
         coupon = db.session.get(Alert, alert_id).coupons[-1]
         assert message.payload["facts"]["coupon_code"] == coupon.code
-        assert message.payload["facts"]["coupon_value"] == "5.00"
+        assert message.payload["facts"]["coupon_value"] == "€5.00"
+        assert message.payload["facts"]["text"] == "Sorry about the soup, Ani."
 
 
 def test_no_apology_without_an_e_mail_address(app, client, cast, new_alert):
