@@ -53,7 +53,7 @@ def test_a_coupon_is_redeemed_once_and_the_second_time_refused(client, cast, new
     sign_in(till, cast.staff)  # staff redeem at the till
     first = redeem(till, code.lower())
     assert first.status_code == 200
-    assert f"Coupon {code} redeemed: 5.00 off, at Demo shop." in first.get_data(as_text=True)
+    assert f"Coupon {code} redeemed: €5.00 off, at Demo shop." in first.get_data(as_text=True)
     second = redeem(till, code)
     assert second.status_code == 409
     assert "This coupon was already redeemed on" in second.get_data(as_text=True)
