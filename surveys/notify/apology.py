@@ -108,21 +108,21 @@ def send_apology_email(
         "coupon_value": str(coupon_value) if coupon_value is not None else None,
         "reply_to": by.email,  # the customer's answer reaches the manager who wrote
     }
-    message = enqueue_email(customer.email, "apology", facts, customer.language, alert=alert)
-    alert.apologies_sent += 1
-    alert.add_event(EventKind.APOLOGY_EMAILED, by, with_coupon=coupon_code is not None)
-    record_audit(
-        "alert.apology_emailed",
-        actor=by,
-        location_id=alert.location_id,
-        client_address=client_address,
-        alert_id=alert.id,
-        outbox_message_id=message.message_id,
-        with_coupon=coupon_code is not None,
-        again=sent_before > 0,
-    )
-    try:
+    try:  # any flush, even an autoflush, may find that another request counted first
+        message = enqueue_email(customer.email, "apology", facts, customer.language, alert=alert)
+        alert.apologies_sent += 1
+        alert.add_event(EventKind.APOLOGY_EMAILED, by, with_coupon=coupon_code is not None)
+        record_audit(
+            "alert.apology_emailed",
+            actor=by,
+            location_id=alert.location_id,
+            client_address=client_address,
+            alert_id=alert.id,
+            outbox_message_id=message.message_id,
+            with_coupon=coupon_code is not None,
+            again=sent_before > 0,
+        )
         db.session.flush()
-    except StaleDataError:  # another request counted an apology first
+    except StaleDataError:
         raise CaseChanged() from None
     return message
