@@ -35,7 +35,9 @@ def apology_texts_save(location_id: int):
         save_apology_texts(location, request.form, actor())
     except SubmissionInvalid as invalid:
         db.session.rollback()
-        texts = {language: request.form.get(f"text-{language}", "") for language in location.languages}
+        texts = {
+            language: request.form.get(f"text-{language}", "") for language in location.languages
+        }
         return _page(location, texts, invalid.errors, 422)
     db.session.commit()
     flash(_("The apology texts of %(name)s are saved.", name=location.name))

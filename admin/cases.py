@@ -14,8 +14,8 @@ from surveys.cases.actions import (
     offered_actions,
 )
 from surveys.cases.customers import earlier_visits
-from surveys.cases.remedies import case_remedies, remedy_totals
 from surveys.cases.presence import HEARTBEAT_SECONDS
+from surveys.cases.remedies import case_remedies, remedy_totals
 from surveys.db import db
 from surveys.errors import NotAllowed, NotVisible, SubmissionError
 from surveys.models import Alert, Outcome, Remedy

@@ -3,12 +3,11 @@
 from flask import render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from admin import bp
 from admin.guards import scoped_or_404
 from admin.limits import download_limit
-from admin.presentation import signed_in_user
+from admin.presentation import local_date, money, signed_in_user
 from admin.rendering import render_page
 from surveys.cases.coupons import DEFAULT_PAPER, PAPERS, coupon_language, redeem_coupon
 from surveys.channels.qr import qr_svg
@@ -28,23 +27,39 @@ def coupon_detail(coupon_id: int):
     if paper not in PAPERS:
         paper = DEFAULT_PAPER
     language = coupon_language(coupon)
-    with force_locale(language):
-        qr = qr_svg(coupon.code, title=_("QR code of the coupon code %(code)s", code=coupon.code))
-        printed = render_template(
-            "admin/coupons/_coupon.html",
-            coupon=coupon,
-            qr=qr,
-            brand=brand_of(coupon.location),
-            language=language,
-        )
     return render_template(
         "admin/coupons/print.html",
         coupon=coupon,
         paper=paper,
         papers=PAPERS,
-        printed=Markup(printed),  # rendered above from our own template, escaped there
+        words=_coupon_words(coupon, language),
+        coupon_language=language,
         brand=brand_of(coupon.location),
     )
+
+
+def _coupon_words(coupon: Coupon, language: str) -> dict:
+    """What the coupon says, in the customer's language (the page around it speaks the
+    reader's): its value, apology, validity, and the QR code's title."""
+    location = coupon.location
+    with force_locale(language):
+        return {
+            "value": _(
+                "A coupon worth %(value)s", value=money(coupon.value_cents, coupon.currency)
+            ),
+            "sorry": _(
+                "We are sorry your visit was not what it should have been. Please give us "
+                "another chance."
+            ),
+            "valid": _(
+                "Valid until %(date)s. Good for one use.",
+                date=local_date(coupon.expires_at, location.timezone, "long"),
+            ),
+            "redeemed": _("Already redeemed."),
+            "qr": qr_svg(
+                coupon.code, title=_("QR code of the coupon code %(code)s", code=coupon.code)
+            ),
+        }
 
 
 @bp.route("/coupons/redeem", methods=["GET", "POST"])

@@ -23,7 +23,6 @@ from surveys.people.audit import record_audit
 from surveys.places.money import parse_amount
 
 
-
 def alert_for(user: User, alert_id: int) -> Alert:
     """The alert if the user may see its location; NotVisible otherwise, as for no alert."""
     alert = db.session.get(Alert, alert_id)
@@ -100,7 +99,9 @@ def _assign(alert: Alert, user: User, form: Mapping[str, str]) -> str:
     return _("The case is now with %(email)s.", email=assignee.email)
 
 
-def _remedy_form(alert: Alert, form: Mapping[str, str]) -> tuple[Remedy, str | None, int | None, int]:
+def _remedy_form(
+    alert: Alert, form: Mapping[str, str]
+) -> tuple[Remedy, str | None, int | None, int]:
     """The remedy, note, amount (minor units of the location's currency) and coupon days."""
     errors: dict[str, str] = {}
     note = _note(form, errors)

@@ -53,7 +53,10 @@ def issue_coupon(alert: Alert, by: User, value_cents: int, valid_days: int) -> C
     )
     db.session.add(coupon)
     alert.add_event(
-        EventKind.COUPON_ISSUED, by, code=coupon.code, value_cents=value_cents,
+        EventKind.COUPON_ISSUED,
+        by,
+        code=coupon.code,
+        value_cents=value_cents,
         currency=coupon.currency,
     )
     return coupon

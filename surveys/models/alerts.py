@@ -201,7 +201,11 @@ class Alert(db.Model):
         self.amount_cents = amount_cents if remedy in (Remedy.REFUND, Remedy.COUPON) else None
         self._keep_remedy(remedy, note, self.amount_cents, by)
         self.add_event(
-            EventKind.RESOLVED, by, note, remedy=remedy.value, amount_cents=self.amount_cents,
+            EventKind.RESOLVED,
+            by,
+            note,
+            remedy=remedy.value,
+            amount_cents=self.amount_cents,
             currency=self.location.currency,
         )
 
@@ -214,7 +218,11 @@ class Alert(db.Model):
         amount = amount_cents if remedy in (Remedy.REFUND, Remedy.COUPON) else None
         self._keep_remedy(remedy, note, amount, by)
         self.add_event(
-            EventKind.REMEDY_ADDED, by, note, remedy=remedy.value, amount_cents=amount,
+            EventKind.REMEDY_ADDED,
+            by,
+            note,
+            remedy=remedy.value,
+            amount_cents=amount,
             currency=self.location.currency,
         )
 
@@ -223,8 +231,12 @@ class Alert(db.Model):
 
         self.remedies.append(
             CaseRemedy(
-                location_id=self.location_id, kind=remedy, amount_minor=amount, note=note,
-                currency=self.location.currency, added_by=by,
+                location_id=self.location_id,
+                kind=remedy,
+                amount_minor=amount,
+                note=note,
+                currency=self.location.currency,
+                added_by=by,
             )
         )
 

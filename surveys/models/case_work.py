@@ -10,9 +10,8 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.db import db
-from surveys.models.common import enum_column, utcnow
-
 from surveys.models.alerts import Remedy
+from surveys.models.common import enum_column, utcnow
 
 if TYPE_CHECKING:
     from surveys.models.alerts import Alert

@@ -26,9 +26,7 @@ class AlreadySent(InvalidTransition):
     """The apology was sent since the page was shown; nothing more was sent."""
 
     def __init__(self):
-        super().__init__(
-            str(_l("The apology was already sent. To write again, use “Send again”."))
-        )
+        super().__init__(str(_l("The apology was already sent. To write again, use “Send again”.")))
 
 
 def draft_for(alert: Alert) -> str:

@@ -197,7 +197,15 @@ def test_another_locations_manager_gets_404_for_every_case_route(client, cast, n
 
 
 ACTIONS = [
-    "acknowledge", "assign", "resolve", "follow-up", "close", "reopen", "apology", "remedy", "note"
+    "acknowledge",
+    "assign",
+    "resolve",
+    "follow-up",
+    "close",
+    "reopen",
+    "apology",
+    "remedy",
+    "note",
 ]
 POST_ROUTES = [f"/admin/alerts/{{id}}/{action}" for action in ACTIONS] + [
     "/admin/alerts/presence",
@@ -324,9 +332,7 @@ def test_several_remedies_show_in_the_locations_currency_with_their_sum(
     assert refused.status_code == 422
 
 
-def test_the_apology_becomes_send_again_and_is_refused_once_closed(
-    app, client, cast, new_alert
-):
+def test_the_apology_becomes_send_again_and_is_refused_once_closed(app, client, cast, new_alert):
     alert_id = new_alert(email="ani@example.com")
     sign_in(client, cast.manager)
     first = post_action(client, alert_id, "apology", {"text": "Sorry.", "sent_before": "0"})

@@ -129,4 +129,3 @@ def test_the_coupon_prints_in_the_customers_language_on_the_chosen_paper(
     assert "css/coupon-receipt.css" in receipt and 'value="receipt" checked' in receipt
     odd = client.get(f"/admin/coupons/{coupon_id}?paper=../../etc").get_data(as_text=True)
     assert "css/coupon-a6.css" in odd
-

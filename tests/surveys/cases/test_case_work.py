@@ -76,9 +76,7 @@ def test_staff_may_not_write_notes(people):
 def test_a_case_holds_several_remedies_and_their_sum(people):
     alert = resolved(people)
     act_on_case(alert, people.manager, "add_remedy", {"remedy": "replacement"}, None)
-    act_on_case(
-        alert, people.manager, "add_remedy", {"remedy": "coupon", "amount": "5,25"}, None
-    )
+    act_on_case(alert, people.manager, "add_remedy", {"remedy": "coupon", "amount": "5,25"}, None)
     db.session.commit()
     lines = case_remedies(alert)
     assert [(line.kind, line.amount_minor, line.currency) for line in lines] == [
