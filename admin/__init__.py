@@ -94,6 +94,7 @@ def _navigation():
 from admin import (  # noqa: E402,F401
     account,
     alerts,
+    apology_texts,
     audit,
     auth,
     branding,

@@ -15,11 +15,12 @@ from surveys.cases.actions import (
 )
 from surveys.cases.customers import earlier_visits
 from surveys.cases.presence import HEARTBEAT_SECONDS
+from surveys.cases.remedies import case_remedies, remedy_totals
 from surveys.db import db
 from surveys.errors import NotAllowed, NotVisible, SubmissionError
 from surveys.models import Alert, Outcome, Remedy
-from surveys.notify.apology import send_apology_email
-from surveys.people.access import can_act_on_location, can_see_contact
+from surveys.notify.apology import draft_for, send_case_apology
+from surveys.people.access import can_see_contact
 
 
 def _visible_alert(alert_id: int) -> Alert:
@@ -33,13 +34,16 @@ def _visible_alert(alert_id: int) -> Alert:
 def _case_context(alert: Alert, **extra) -> dict:
     """What the case templates show."""
     user = signed_in_user()
+    remedies = case_remedies(alert)
     return {
         "alert": alert,
+        "case_remedies": remedies,
+        "remedy_totals": remedy_totals(remedies),
+        "apology_draft": draft_for(alert) if alert.response else "",
         "location": alert.location,
         "response": alert.response,
         "earlier": earlier_visits(alert.response, user) if alert.response else [],
         "actions": offered_actions(alert, user),
-        "works_case": can_act_on_location(user, alert.location_id),
         "shows_contact": can_see_contact(user, alert.location),
         "colleagues": colleagues_for(alert),
         "remedies": list(Remedy),
@@ -119,20 +123,26 @@ def alert_reopen(alert_id: int):
     return _perform(alert_id, "reopen")
 
 
+@bp.post("/alerts/<int:alert_id>/remedy")
+def alert_add_remedy(alert_id: int):
+    """One more thing done for the customer."""
+    return _perform(alert_id, "add_remedy")
+
+
+@bp.post("/alerts/<int:alert_id>/note")
+def alert_add_note(alert_id: int):
+    """A free note on the timeline."""
+    return _perform(alert_id, "note")
+
+
 @bp.post("/alerts/<int:alert_id>/apology")
 def alert_email_apology(alert_id: int):
-    """E-mail the customer an apology in their language, with the case's coupon if any."""
+    """E-mail the customer the apology as edited, with the case's coupon if any; once,
+    unless the page asked explicitly to send it again."""
     alert = _visible_alert(alert_id)
 
     def send() -> str:
-        coupon = alert.coupons[-1] if alert.coupons else None
-        send_apology_email(
-            alert,
-            signed_in_user(),
-            coupon.code if coupon else None,
-            f"{coupon.value_cents / 100:.2f}" if coupon else None,
-            client_address=request.remote_addr,
-        )
+        send_case_apology(alert, signed_in_user(), request.form, request.remote_addr)
         return _("The apology is on its way to the customer.")
 
     return _perform(alert_id, "email_apology", send)

@@ -13,6 +13,7 @@ from surveys.models import Location
 from surveys.people.access import is_owner, visible_locations
 from surveys.places.duty import set_on_duty
 from surveys.places.locations import LocationFields, add_location, time_zones, update_location
+from surveys.places.money import currencies
 
 FORM_PAGE = "admin/locations/form.html"
 
@@ -29,6 +30,7 @@ def _submitted() -> LocationFields:
         idle_timeout_seconds=form.get("idle_timeout_seconds", ""),
         thank_you_seconds=form.get("thank_you_seconds", ""),
         contact_retention_days=form.get("contact_retention_days", ""),
+        currency=form.get("currency", ""),
     )
 
 
@@ -41,6 +43,7 @@ def _form(fields: LocationFields, location: Location | None = None, errors=None,
         fields=fields,
         errors=errors or {},
         time_zones=time_zones(),
+        currencies=currencies(),
     )
 
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask_babel import format_decimal, format_timedelta, get_locale
+from flask_babel import format_timedelta, get_locale
 from flask_login import current_user
 
 from admin import bp
@@ -20,8 +20,9 @@ from surveys.labels import (
     REMEDY_LABELS,
     ROLE_LABELS,
 )
-from surveys.languages import LANGUAGE_NAMES
+from surveys.languages import LANGUAGE_NAMES, text_direction
 from surveys.models import utcnow
+from surveys.places.money import format_money
 
 
 def ago(moment) -> str:
@@ -43,9 +44,14 @@ def local_date(moment: datetime, timezone: str, format: str = "medium") -> str:
     return babel_format_date(local.date(), format, locale=get_locale())
 
 
-def money(cents: int | None) -> str:
-    """An amount in cents as the reader writes it, e.g. 12.50."""
-    return "" if cents is None else format_decimal(cents / 100, format="#,##0.00")
+def money(minor: int | None, currency: str | None = None) -> str:
+    """An amount in minor units with its currency as the reader writes it, e.g. €12.50."""
+    return format_money(minor, currency)
+
+
+def money_totals(totals: dict[str, int]) -> str:
+    """Sums per currency, e.g. "€17.50" (or "€5.00 + $3.00" after a change of currency)."""
+    return " + ".join(money(minor, currency) for currency, minor in sorted(totals.items()))
 
 
 def signed_in_user():
@@ -71,4 +77,6 @@ def _admin_template_helpers():
         "local_time": local_time,
         "local_date": local_date,
         "money": money,
+        "money_totals": money_totals,
+        "text_direction": text_direction,
     }

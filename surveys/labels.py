@@ -58,6 +58,8 @@ EVENT_KIND_LABELS = {
     EventKind.REOPENED: _l("Reopened"),
     EventKind.COUPON_ISSUED: _l("Coupon issued"),
     EventKind.COUPON_REDEEMED: _l("Coupon redeemed"),
+    EventKind.NOTE_ADDED: _l("Note"),
+    EventKind.REMEDY_ADDED: _l("Remedy added"),
 }
 
 QUESTION_KIND_LABELS = {

@@ -62,6 +62,7 @@ def make_alert(
     email: str | None = None,
     phone: str | None = None,
     captured_at: datetime | None = None,
+    language: str = "en",
 ) -> Alert:
     """A negative response at the location with its alert, as the kiosk would store it."""
     survey = db.session.scalars(select(Survey)).first()
@@ -76,7 +77,7 @@ def make_alert(
         survey=survey,
         location_id=location.id,
         channel=Channel.KIOSK,
-        language="en",
+        language=language,
         captured_at=at,
         rating=rating,
         is_negative=True,
@@ -85,7 +86,7 @@ def make_alert(
     )
     if email or phone:
         response.customer = Customer(
-            email=email, phone=phone, language="en", consent_at=at, consent_text="Yes."
+            email=email, phone=phone, language=language, consent_at=at, consent_text="Yes."
         )
     db.session.add(response)
     alert = raise_alert(response, reason="rating")

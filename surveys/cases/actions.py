@@ -7,7 +7,6 @@ flushes.
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -18,12 +17,11 @@ from surveys.capture.answers import clean_text
 from surveys.cases.coupons import DEFAULT_VALID_DAYS, MAX_VALID_DAYS, issue_coupon
 from surveys.db import db
 from surveys.errors import CaseChanged, NotAllowed, NotVisible, SubmissionInvalid
-from surveys.models import ALLOWED_FROM, Alert, Location, Outcome, Remedy, Role, User
+from surveys.models import ALLOWED_FROM, Alert, EventKind, Location, Outcome, Remedy, Role, User
 from surveys.numbers import whole_number
 from surveys.people.access import can_acknowledge, can_act_on_location, can_see_location
 from surveys.people.audit import record_audit
-
-MAX_AMOUNT_CENTS = 100_000_000
+from surveys.places.money import parse_amount
 
 
 def alert_for(user: User, alert_id: int) -> Alert:
@@ -92,25 +90,6 @@ def _raise_if(errors: dict[str, str]) -> None:
         raise SubmissionInvalid(errors)
 
 
-def parse_amount(text: str, field: str, errors: dict[str, str]) -> int | None:
-    """An amount such as "12.50" or "12,50" in cents; None when left empty."""
-    text = (text or "").strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        amount = Decimal(-1)
-    cents = amount * 100
-    if not amount.is_finite() or cents != cents.to_integral_value() or not 0 < cents:
-        errors[field] = _("Please give the amount, e.g. 12.50.")
-        return None
-    if cents > MAX_AMOUNT_CENTS:
-        errors[field] = _("That amount is too large.")
-        return None
-    return int(cents)
-
-
 def _acknowledge(alert: Alert, user: User, form: Mapping[str, str]) -> str:
     """Take the case."""
     alert.acknowledge(by=user)
@@ -128,25 +107,54 @@ def _assign(alert: Alert, user: User, form: Mapping[str, str]) -> str:
     return _("The case is now with %(email)s.", email=assignee.email)
 
 
-def _resolve(alert: Alert, user: User, form: Mapping[str, str]) -> str:
-    """Record the remedy; a coupon remedy issues the coupon."""
+def _remedy_form(
+    alert: Alert, form: Mapping[str, str]
+) -> tuple[Remedy, str | None, int | None, int]:
+    """The remedy, note, amount (minor units of the location's currency) and coupon days."""
     errors: dict[str, str] = {}
     note = _note(form, errors)
     remedy_text = form.get("remedy", "")
     remedy = Remedy(remedy_text) if remedy_text in Remedy.__members__.values() else None
     if remedy is None:
         errors["remedy"] = _("Please choose what was done.")
-    amount = parse_amount(form.get("amount", ""), "amount", errors)
+    amount = parse_amount(form.get("amount", ""), alert.location.currency, "amount", errors)
     days_text = (form.get("valid_days") or str(DEFAULT_VALID_DAYS)).strip()
     days = whole_number(days_text)
     if days is None or not 1 <= days <= MAX_VALID_DAYS:
         errors["valid_days"] = _("Please give between 1 and %(days)d days.", days=MAX_VALID_DAYS)
     _raise_if(errors)
+    return remedy, note, amount, int(days_text)
+
+
+def _resolve(alert: Alert, user: User, form: Mapping[str, str]) -> str:
+    """Record the remedy; a coupon remedy issues the coupon."""
+    remedy, note, amount, days = _remedy_form(alert, form)
     alert.resolve(by=user, remedy=remedy, note=note, amount_cents=amount)
     if remedy == Remedy.COUPON:
-        issue_coupon(alert, user, amount, int(days_text))
+        issue_coupon(alert, user, amount, days)
         return _("Resolved. The coupon is ready to print.")
     return _("Resolved. What was done is on the timeline.")
+
+
+def _add_remedy(alert: Alert, user: User, form: Mapping[str, str]) -> str:
+    """One more remedy on a resolved or reopened case; a coupon remedy issues the coupon."""
+    remedy, note, amount, days = _remedy_form(alert, form)
+    alert.add_remedy(by=user, remedy=remedy, note=note, amount_cents=amount)
+    if remedy == Remedy.COUPON:
+        issue_coupon(alert, user, amount, days)
+        return _("The remedy is added; the coupon is ready to print.")
+    return _("The remedy is added to the case.")
+
+
+def _add_note(alert: Alert, user: User, form: Mapping[str, str]) -> str:
+    """A free note on the timeline: who and when; the case's state stays as it is."""
+    errors: dict[str, str] = {}
+    note = _note(form, errors)
+    if note is None and not errors:
+        errors["note"] = _("Please write the note first.")
+    _raise_if(errors)
+    alert.add_event(EventKind.NOTE_ADDED, user, note)
+    return _("The note is on the timeline.")
 
 
 def local_time_to_utc(text: str, timezone: str) -> datetime | None:
@@ -198,4 +206,6 @@ ACTIONS: dict[str, Callable[[Alert, User, Mapping[str, str]], str]] = {
     "schedule_follow_up": _schedule_follow_up,
     "close": _close,
     "reopen": _reopen,
+    "add_remedy": _add_remedy,
+    "note": _add_note,
 }

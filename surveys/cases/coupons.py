@@ -20,6 +20,10 @@ CODE_LENGTH = 12
 CODE_GROUP = 4
 DEFAULT_VALID_DAYS = 90
 MAX_VALID_DAYS = 730
+# The papers a coupon prints on: a postcard-sized A6 sheet or an 80 mm till receipt roll
+# (static/css/coupon-<paper>.css holds each one's @page size).
+PAPERS = ("a6", "receipt")
+DEFAULT_PAPER = "a6"
 
 
 def new_code() -> str:
@@ -43,12 +47,25 @@ def issue_coupon(alert: Alert, by: User, value_cents: int, valid_days: int) -> C
         location_id=alert.location_id,
         code=new_code(),
         value_cents=value_cents,
+        currency=alert.location.currency,
         issued_by_id=by.id,
         expires_at=utcnow() + timedelta(days=valid_days),
     )
     db.session.add(coupon)
-    alert.add_event(EventKind.COUPON_ISSUED, by, code=coupon.code, value_cents=value_cents)
+    alert.add_event(
+        EventKind.COUPON_ISSUED,
+        by,
+        code=coupon.code,
+        value_cents=value_cents,
+        currency=coupon.currency,
+    )
     return coupon
+
+
+def coupon_language(coupon: Coupon) -> str:
+    """The language the coupon speaks: its customer's (the response's), else the shop's."""
+    response = coupon.alert.response
+    return response.language if response is not None else coupon.location.default_language
 
 
 def redeem_coupon(typed_code: str, by: User, client_address: str | None = None) -> Coupon:

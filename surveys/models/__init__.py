@@ -10,6 +10,7 @@ from surveys.models.alerts import (
     Remedy,
 )
 from surveys.models.branding import LocationBrand
+from surveys.models.case_work import ApologyText, CaseRemedy
 from surveys.models.common import utcnow
 from surveys.models.coupons import Coupon
 from surveys.models.digests import DigestFrequency, DigestSent
@@ -47,6 +48,8 @@ __all__ = [
     "Alert",
     "AlertEvent",
     "ApiKey",
+    "ApologyText",
+    "CaseRemedy",
     "AuditEvent",
     "AlertStatus",
     "Answer",

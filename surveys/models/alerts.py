@@ -20,6 +20,7 @@ from surveys.errors import InvalidTransition, SubmissionInvalid
 from surveys.models.common import enum_column, utcnow
 
 if TYPE_CHECKING:
+    from surveys.models.case_work import CaseRemedy
     from surveys.models.coupons import Coupon
     from surveys.models.locations import Device, Location
     from surveys.models.responses import Response
@@ -59,6 +60,8 @@ class EventKind(enum.StrEnum):
     COUPON_ISSUED = "coupon_issued"
     COUPON_REDEEMED = "coupon_redeemed"
     APOLOGY_EMAILED = "apology_emailed"
+    NOTE_ADDED = "note_added"  # a manager's free note; it changes nothing else
+    REMEDY_ADDED = "remedy_added"  # one more remedy on a case that already had one
 
 
 S = AlertStatus
@@ -76,7 +79,21 @@ ALLOWED_FROM = {
     "schedule_follow_up": ({S.RESOLVED}, _l("Only a resolved case can have a follow-up.")),
     "close": ({S.RESOLVED}, _l("Only a resolved case can be closed.")),
     "reopen": ({S.RESOLVED, S.CLOSED}, _l("Only a resolved or closed case can be reopened.")),
+    "add_remedy": ({S.RESOLVED}, _l("Only a resolved case can take one more remedy.")),
+    "note": (set(S), _l("You may look at this case but not change it.")),  # any state
+    "email_apology": (
+        {S.NEW, S.ACKNOWLEDGED, S.RESOLVED, S.REOPENED},
+        _l("The case is closed: reopen it before writing to the customer again."),
+    ),
 }
+
+
+def _check_remedy(remedy: Remedy, note: str | None, amount_cents: int | None) -> None:
+    """A refund or coupon needs an amount, "other" a description."""
+    if remedy in (Remedy.REFUND, Remedy.COUPON) and not (amount_cents and amount_cents > 0):
+        raise SubmissionInvalid({"amount": str(_l("Please give the amount, e.g. 12.50."))})
+    if remedy == Remedy.OTHER and not note:
+        raise SubmissionInvalid({"note": str(_l("Please describe what was done."))})
 
 
 class Alert(db.Model):
@@ -115,6 +132,9 @@ class Alert(db.Model):
     follow_up_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
+    # How many apology e-mails were queued: the page posts the count it showed, so a double
+    # click or a second tab sends once (surveys/notify/apology.py).
+    apologies_sent: Mapped[int] = mapped_column(default=0, server_default="0")
 
     response: Mapped[Response | None] = relationship(back_populates="alert")
     device: Mapped[Device | None] = relationship()
@@ -125,6 +145,9 @@ class Alert(db.Model):
         back_populates="alert", order_by="AlertEvent.id", cascade="all, delete-orphan"
     )
     coupons: Mapped[list[Coupon]] = relationship(back_populates="alert", order_by="Coupon.id")
+    remedies: Mapped[list[CaseRemedy]] = relationship(
+        back_populates="alert", order_by="CaseRemedy.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -171,17 +194,51 @@ class Alert(db.Model):
     ) -> None:
         """Record what was done to make it right; a refund or coupon needs an amount."""
         self._require("resolve")
-        if remedy in (Remedy.REFUND, Remedy.COUPON) and not (amount_cents and amount_cents > 0):
-            raise SubmissionInvalid({"amount": str(_l("Please give the amount, e.g. 12.50."))})
-        if remedy == Remedy.OTHER and not note:
-            raise SubmissionInvalid({"note": str(_l("Please describe what was done."))})
+        _check_remedy(remedy, note, amount_cents)
         self.status = AlertStatus.RESOLVED
         self.resolved_at = utcnow()
         self.remedy = remedy
         self.remedy_note = note
         self.amount_cents = amount_cents if remedy in (Remedy.REFUND, Remedy.COUPON) else None
+        self._keep_remedy(remedy, note, self.amount_cents, by)
         self.add_event(
-            EventKind.RESOLVED, by, note, remedy=remedy.value, amount_cents=self.amount_cents
+            EventKind.RESOLVED,
+            by,
+            note,
+            remedy=remedy.value,
+            amount_cents=self.amount_cents,
+            currency=self.location.currency,
+        )
+
+    def add_remedy(
+        self, by: User, remedy: Remedy, note: str | None = None, amount_cents: int | None = None
+    ) -> None:
+        """One more thing done for the customer; the case's state stays as it is."""
+        self._require("add_remedy")
+        _check_remedy(remedy, note, amount_cents)
+        amount = amount_cents if remedy in (Remedy.REFUND, Remedy.COUPON) else None
+        self._keep_remedy(remedy, note, amount, by)
+        self.add_event(
+            EventKind.REMEDY_ADDED,
+            by,
+            note,
+            remedy=remedy.value,
+            amount_cents=amount,
+            currency=self.location.currency,
+        )
+
+    def _keep_remedy(self, remedy: Remedy, note, amount: int | None, by: User) -> None:
+        from surveys.models.case_work import CaseRemedy
+
+        self.remedies.append(
+            CaseRemedy(
+                location_id=self.location_id,
+                kind=remedy,
+                amount_minor=amount,
+                note=note,
+                currency=self.location.currency,
+                added_by=by,
+            )
         )
 
     def schedule_follow_up(self, at: datetime, by: User) -> None:

@@ -22,7 +22,8 @@ class Coupon(db.Model):
     alert_id: Mapped[int] = mapped_column(ForeignKey("alert.id", ondelete="CASCADE"), index=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), index=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)  # random, printed, typed back
-    value_cents: Mapped[int]
+    value_cents: Mapped[int]  # whole minor units of `currency`, whatever it is
+    currency: Mapped[str] = mapped_column(String(3), default="EUR", server_default="EUR")
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime]

@@ -58,6 +58,8 @@ class Location(db.Model):
     poster_repeat_hours: Mapped[int] = mapped_column(default=12, server_default="12")
     # Days a customer's contact details are kept after their case closes (surveys/privacy/).
     contact_retention_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    # ISO 4217 code of what remedies and coupons are counted in (surveys/places/money.py).
+    currency: Mapped[str] = mapped_column(String(3), default="EUR", server_default="EUR")
 
     staff: Mapped[list[Staff]] = relationship(back_populates="location", order_by="Staff.name")
     # Read-only: the kiosk loads it with its device (surveys/places/devices.py); branding

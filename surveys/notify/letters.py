@@ -33,7 +33,9 @@ def _apology(facts: dict) -> tuple[str, str]:
     greeting = _("Dear %(name)s,", name=name) if name else _("Hello,")
     paragraphs = [
         greeting,
-        _(
+        # The manager's words as edited on the case page; older messages carry none.
+        facts.get("text")
+        or _(
             "Thank you for telling us that your visit to %(location)s was not what it should "
             "have been. We are sorry, and we are putting it right.",
             location=location,

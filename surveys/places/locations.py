@@ -11,6 +11,7 @@ from surveys.languages import SUPPORTED_LANGUAGES
 from surveys.models import Channel, Location, Survey, SurveyAssignment
 from surveys.numbers import whole_number
 from surveys.people.audit import Actor
+from surveys.places.money import DEFAULT_CURRENCY, clean_currency
 from surveys.reporting.metrics import rebuild_rollups
 
 MAX_NAME_LENGTH = 120
@@ -36,6 +37,7 @@ class LocationFields:
     idle_timeout_seconds: str = "30"
     thank_you_seconds: str = "6"
     contact_retention_days: str = "90"
+    currency: str = DEFAULT_CURRENCY
 
     @classmethod
     def of(cls, location: Location) -> "LocationFields":
@@ -86,10 +88,12 @@ def _clean(form: LocationFields) -> dict:
             low=RETENTION_DAYS[0],
             high=RETENTION_DAYS[-1],
         )
+    currency = clean_currency(form.currency, errors)
     if errors:
         raise SubmissionInvalid(errors)
     return dict(
         name=name,
+        currency=currency,
         timezone=form.timezone,
         languages=list(dict.fromkeys(form.languages)),
         default_language=form.default_language,

@@ -88,6 +88,10 @@ def redact_case_notes(alert: Alert, patterns: list[re.Pattern], wipe: bool = Fal
         note = REMOVED if wipe else redact(alert.remedy_note, patterns)
         changed += note != alert.remedy_note
         alert.remedy_note = note
+    for remedy in alert.remedies:  # each remedy's own note (surveys/models/case_work.py)
+        note = (REMOVED if remedy.note else None) if wipe else redact(remedy.note, patterns)
+        changed += note != remedy.note
+        remedy.note = note
     for event in alert.events:
         note = (REMOVED if event.note else None) if wipe else redact(event.note, patterns)
         data = redact(event.data or {}, patterns)

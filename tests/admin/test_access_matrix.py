@@ -120,6 +120,11 @@ MATRIX = {
     "admin.alert_close": LOCATION_A,
     "admin.alert_reopen": LOCATION_A,
     "admin.alert_email_apology": LOCATION_A,
+    "admin.alert_add_remedy": LOCATION_A,
+    "admin.alert_add_note": LOCATION_A,
+    # The apology e-mail's texts: owners and the location's own managers.
+    "admin.apology_texts_edit": LOCATION_A,
+    "admin.apology_texts_save": LOCATION_A,
     "admin.coupon_detail": SEES_LOCATION_A,
     # Staff redeem coupons only where a manager allowed it (off here, as by default).
     "admin.coupons_redeem": MANAGERS,

@@ -2,10 +2,12 @@
 
 import re
 import threading
-from datetime import timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
+from babel.numbers import format_currency
 from sqlalchemy import select
 
 from surveys.db import db
@@ -194,7 +196,17 @@ def test_another_locations_manager_gets_404_for_every_case_route(client, cast, n
     assert post_action(client, alert_id + 100, "acknowledge").status_code == 404
 
 
-ACTIONS = ["acknowledge", "assign", "resolve", "follow-up", "close", "reopen", "apology"]
+ACTIONS = [
+    "acknowledge",
+    "assign",
+    "resolve",
+    "follow-up",
+    "close",
+    "reopen",
+    "apology",
+    "remedy",
+    "note",
+]
 POST_ROUTES = [f"/admin/alerts/{{id}}/{action}" for action in ACTIONS] + [
     "/admin/alerts/presence",
     "/admin/coupons/redeem",
@@ -242,7 +254,8 @@ def test_the_manager_e_mails_the_customer_an_apology_with_the_coupon(app, client
     )
     html = client.get(f"/admin/alerts/{alert_id}").get_data(as_text=True)
     assert "E-mail the customer an apology" in html and "with the coupon" in html
-    sent = post_action(client, alert_id, "apology")
+    assert "your visit to Demo shop was not what it should have been" in html  # the draft
+    sent = post_action(client, alert_id, "apology", {"text": "Sorry about the soup, Ani."})
     assert sent.status_code == 200 and "Apology e-mailed to the customer" in sent.get_data(True)
     with app.app_context():
         [message] = db.session.scalars(
@@ -250,7 +263,8 @@ def test_the_manager_e_mails_the_customer_an_apology_with_the_coupon(app, client
         ).all()
         coupon = db.session.get(Alert, alert_id).coupons[-1]
         assert message.payload["facts"]["coupon_code"] == coupon.code
-        assert message.payload["facts"]["coupon_value"] == "5.00"
+        assert message.payload["facts"]["coupon_value"] == "€5.00"
+        assert message.payload["facts"]["text"] == "Sorry about the soup, Ani."
 
 
 def test_no_apology_without_an_e_mail_address(app, client, cast, new_alert):
@@ -261,3 +275,139 @@ def test_no_apology_without_an_e_mail_address(app, client, cast, new_alert):
     refused = post_action(client, alert_id, "apology")
     assert refused.status_code == 422
     assert "did not leave an e-mail address" in refused.get_data(as_text=True)
+
+
+def test_a_manager_writes_a_note_that_shows_who_and_when_in_the_locations_time(
+    app, client, cast, new_alert
+):
+    alert_id = new_alert()
+    with app.app_context():
+        db.session.get(Alert, alert_id).location.timezone = "Asia/Yerevan"
+        db.session.commit()
+    sign_in(client, cast.manager)
+    response = post_action(client, alert_id, "note", {"note": "Called <b>twice</b>, no answer."})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The note is on the timeline." in html
+    assert "Called &lt;b&gt;twice&lt;/b&gt;, no answer." in html and cast.manager in html
+    with app.app_context():
+        event = db.session.get(Alert, alert_id).events[-1]
+        local = event.at.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Yerevan"))
+        assert event.kind.value == "note_added" and event.alert.status.value == "new"
+        audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.note"))
+        assert audit.one().actor_id == cast.manager_id
+    assert f"{local.hour}:{local.minute:02d}" in html  # the shop's clock, not UTC
+
+
+def test_an_empty_or_oversized_note_is_a_translated_422(app, client, cast, new_alert):
+    alert_id = new_alert()
+    sign_in(client, cast.manager)
+    empty = post_action(client, alert_id, "note", {"note": " "})
+    assert empty.status_code == 422 and "Please write the note first." in empty.get_data(True)
+    headers = csrf_headers(client) | PARTIAL | {"Accept-Language": "sq"}
+    long = client.post(f"/admin/alerts/{alert_id}/note", data={"note": "x" * 2001}, headers=headers)
+    assert long.status_code == 422 and "Please keep it under" not in long.get_data(True)
+    with app.app_context():
+        assert db.session.get(Alert, alert_id).events == []
+
+
+def test_several_remedies_show_in_the_locations_currency_with_their_sum(
+    app, client, cast, new_alert
+):
+    alert_id = new_alert()
+    with app.app_context():
+        db.session.get(Alert, alert_id).location.currency = "AMD"
+        db.session.commit()
+    sign_in(client, cast.manager)
+    post_action(client, alert_id, "acknowledge")
+    page = post_action(client, alert_id, "resolve", {"remedy": "refund", "amount": "2000"})
+    assert "(AMD)" in client.get(f"/admin/alerts/{alert_id}").get_data(True)
+    more = post_action(client, alert_id, "remedy", {"remedy": "refund", "amount": "1500"})
+    html = more.get_data(as_text=True)
+    assert page.status_code == more.status_code == 200
+    assert "The remedy is added to the case." in html
+    amd = {n: format_currency(n, "AMD", locale="en") for n in (2000, 1500, 3500)}  # AMD1,500.00
+    assert amd[2000] in html and amd[1500] in html
+    assert f"In all: {amd[3500]}" in html
+    refused = post_action(client, alert_id, "remedy", {"remedy": "refund", "amount": "0"})
+    assert refused.status_code == 422
+
+
+def test_the_apology_becomes_send_again_and_is_refused_once_closed(app, client, cast, new_alert):
+    alert_id = new_alert(email="ani@example.com")
+    sign_in(client, cast.manager)
+    first = post_action(client, alert_id, "apology", {"text": "Sorry.", "sent_before": "0"})
+    html = first.get_data(as_text=True)
+    assert first.status_code == 200 and "Send again" in html and 'name="again"' in html
+    again = post_action(client, alert_id, "apology", {"text": "Sorry.", "sent_before": "0"})
+    assert again.status_code == 409 and "already sent" in again.get_data(True)
+    unconfirmed = post_action(client, alert_id, "apology", {"text": "Hi", "sent_before": "1"})
+    assert unconfirmed.status_code == 422
+    confirmed = {"text": "Hi", "sent_before": "1", "again": "yes"}
+    assert post_action(client, alert_id, "apology", confirmed).status_code == 200
+    post_action(client, alert_id, "acknowledge")
+    post_action(client, alert_id, "resolve", {"remedy": "apology"})
+    post_action(client, alert_id, "close", {"outcome": "won_back"})
+    closed = client.get(f"/admin/alerts/{alert_id}").get_data(as_text=True)
+    assert "Send again" not in closed and 'id="apology-text"' not in closed
+    late = {"text": "Hi", "sent_before": "2", "again": "yes"}
+    headers = csrf_headers(client) | PARTIAL | {"Accept-Language": "hy"}
+    refused = client.post(f"/admin/alerts/{alert_id}/apology", data=late, headers=headers)
+    assert refused.status_code == 409 and "reopen it before" not in refused.get_data(True)
+    with app.app_context():
+        mails = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.destination == "ani@example.com")
+        ).all()
+        assert [m.payload["facts"]["text"] for m in mails] == ["Sorry.", "Hi"]
+
+
+def test_the_apology_is_pre_filled_in_the_customers_language(app, client, cast, new_alert):
+    alert_id = new_alert(email="ani@example.com", language="fa")
+    sign_in(client, cast.manager)
+    html = client.get(f"/admin/alerts/{alert_id}", headers={"Accept-Language": "en"}).text
+    assert 'lang="fa" dir="rtl"' in html and "The apology e-mail, in فارسی" in html
+    assert "Thank you for telling us" not in html.split('id="apology-text"')[1].split("</")[0]
+
+
+def test_a_double_click_from_two_tabs_sends_the_apology_once(app, live_server, cast, new_alert):
+    alert_id = new_alert(email="ani@example.com")
+    tabs = [requests.Session(), requests.Session()]
+    for tab in tabs:
+        live_sign_in(tab, live_server, cast.manager)
+    tokens = [live_csrf(tab, live_server) for tab in tabs]
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def send(tab, token):
+        barrier.wait()
+        url = f"{live_server}/admin/alerts/{alert_id}/apology"
+        form = {"text": "Sorry.", "sent_before": "0"}
+        response = tab.post(url, data=form, headers={"X-CSRFToken": token, **PARTIAL}, timeout=30)
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(tabs, tokens, strict=True)]
+    for thread in threads:
+        thread.start()
+    join_all(threads)
+    assert sorted(statuses) == [200, 409]
+    with app.app_context():
+        assert db.session.get(Alert, alert_id).apologies_sent == 1
+        sent = select(OutboxMessage).where(OutboxMessage.destination == "ani@example.com")
+        assert len(db.session.scalars(sent).all()) == 1
+
+
+def test_a_manager_edits_the_apology_text_of_their_location(app, client, cast, new_alert):
+    alert_id = new_alert(email="ani@example.com")
+    sign_in(client, cast.manager)
+    page = client.get(f"/admin/locations/{cast.shop_id}/apology").get_data(as_text=True)
+    assert "Thank you for telling us that your visit to Demo shop" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    form = {"csrf_token": token, "text-en": "We let you down, and we will do better."}
+    saved = client.post(f"/admin/locations/{cast.shop_id}/apology", data=form)
+    assert saved.status_code == 303
+    case = client.get(f"/admin/alerts/{alert_id}").get_data(as_text=True)
+    assert ">We let you down, and we will do better.</textarea>" in case
+    bad = client.post(
+        f"/admin/locations/{cast.shop_id}/apology", data={**form, "text-en": "x" * 2001}
+    )
+    assert bad.status_code == 422 and 'aria-invalid="true"' in bad.get_data(as_text=True)
+    assert client.post(f"/admin/locations/{cast.shop_id}/apology", data={}).status_code == 400

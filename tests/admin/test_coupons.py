@@ -8,7 +8,7 @@ import requests
 from sqlalchemy import select
 
 from surveys.db import db
-from surveys.models import Coupon, Location
+from surveys.models import Alert, Coupon, Location
 from tests.case_factories import csrf_headers, live_csrf, live_sign_in, sign_in
 from tests.threads import join_all
 
@@ -64,7 +64,7 @@ def test_a_coupon_is_redeemed_once_and_the_second_time_refused(
     sign_in(till, cast.staff)  # staff redeem at the till
     first = redeem(till, code.lower())
     assert first.status_code == 200
-    assert f"Coupon {code} redeemed: 5.00 off, at Demo shop." in first.get_data(as_text=True)
+    assert f"Coupon {code} redeemed: €5.00 off, at Demo shop." in first.get_data(as_text=True)
     second = redeem(till, code)
     assert second.status_code == 409
     assert "This coupon was already redeemed on" in second.get_data(as_text=True)
@@ -140,3 +140,25 @@ def test_staff_redeem_nothing_until_the_manager_allows_it(app, client, cast, new
     assert saved.status_code == 303
     assert "/admin/coupons/redeem" in till.get("/admin/").get_data(as_text=True)
     assert f"Coupon {code} redeemed" in redeem(till, code).get_data(as_text=True)
+
+
+def test_the_coupon_prints_in_the_customers_language_on_the_chosen_paper(
+    app, client, cast, new_alert
+):
+    alert_id = new_alert(language="sq")
+    sign_in(client, cast.manager)
+    code = issue_coupon_through_the_case(client, alert_id)
+    with app.app_context():
+        coupon_id = db.session.get(Alert, alert_id).coupons[0].id
+    english = {"Accept-Language": "en"}
+    page = client.get(f"/admin/coupons/{coupon_id}", headers=english).get_data(as_text=True)
+    coupon = page.split('<article class="coupon"')[1].split("</article>")[0]
+    assert 'lang="sq" dir="ltr"' in coupon and code in coupon
+    assert "5,00\xa0€" in coupon  # the customer's way of writing it
+    assert "A coupon worth" not in coupon and "We are sorry" not in coupon
+    assert "Print this page and hand it to the customer." in page  # the manager's words
+    assert "css/coupon-a6.css" in page and 'value="a6" checked' in page
+    receipt = client.get(f"/admin/coupons/{coupon_id}?paper=receipt").get_data(as_text=True)
+    assert "css/coupon-receipt.css" in receipt and 'value="receipt" checked' in receipt
+    odd = client.get(f"/admin/coupons/{coupon_id}?paper=../../etc").get_data(as_text=True)
+    assert "css/coupon-a6.css" in odd

@@ -13,6 +13,7 @@ NEW_SHOP = {
     "idle_timeout_seconds": "30",
     "thank_you_seconds": "6",
     "contact_retention_days": "90",
+    "currency": "ALL",
 }
 
 
@@ -75,3 +76,15 @@ def test_a_retention_outside_one_day_to_ten_years_is_refused(app, signed_in, sho
         assert "Enter whole days from 1 to 3650." in response.text
     with app.app_context():
         assert db.session.get(Location, shops.a).contact_retention_days == 90
+
+
+def test_an_owner_sets_the_locations_currency_and_nonsense_is_refused(app, signed_in, shops):
+    owner = signed_in("owner")
+    assert "<option selected>EUR</option>" in owner.get(f"/admin/locations/{shops.a}/edit").text
+    form = {**NEW_SHOP, "name": "Shop A", "currency": "AMD"}
+    assert post_form(owner, f"/admin/locations/{shops.a}", form).status_code == 303
+    assert "<option selected>AMD</option>" in owner.get(f"/admin/locations/{shops.a}/edit").text
+    refused = post_form(owner, f"/admin/locations/{shops.a}", {**form, "currency": "€€"})
+    assert refused.status_code == 422 and "Please choose a currency from the list." in refused.text
+    with app.app_context():
+        assert db.session.get(Location, shops.a).currency == "AMD"

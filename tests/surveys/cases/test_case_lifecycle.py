@@ -164,7 +164,7 @@ def test_the_timeline_keeps_every_step_in_order_with_actor_note_and_details(peop
     ]
     assert [e.actor for e in events] == [people.manager, people.manager, people.owner, people.owner]
     assert events[1].data == {"assignee": people.owner.email}
-    assert events[2].data == {"remedy": "refund", "amount_cents": 300}
+    assert events[2].data == {"remedy": "refund", "amount_cents": 300, "currency": "EUR"}
     assert (events[2].note, events[3].note) == ("Refunded", "Happy again")
     assert events[3].data == {"outcome": "won_back"}
     assert {e.location_id for e in events} == {people.shop.id}

@@ -73,6 +73,7 @@ def test_the_apology_is_audited_without_personal_data(device, demo, smtp, owner)
         "alert_id": alert.id,
         "outbox_message_id": message.message_id,
         "with_coupon": False,
+        "again": False,
     }
 
 

@@ -65,6 +65,7 @@ def test_erasing_by_email_removes_contact_words_and_notes_but_keeps_ratings(peop
         assert all(answer.text is None for answer in alert.response.answers)
     assert [a.choice for a in first.response.answers if a.choice] == ["product"]
     assert "Ani" not in (first.remedy_note or "")
+    assert first.remedies and all("Ani" not in (remedy.note or "") for remedy in first.remedies)
     assert all("Ani" not in (event.note or "") for event in first.events)
     assert other.response.customer.email == "bob@example.com"
     assert "Fine words" in [answer.text for answer in other.response.answers]
