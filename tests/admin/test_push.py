@@ -5,7 +5,6 @@ the case for the one user and alert its token was made for."""
 import json
 
 import pytest
-
 from sqlalchemy import select
 
 from surveys.db import db
