@@ -21,7 +21,11 @@ fresh application context as a request would be:
   same local days (per-location UTC bounds), the least any reading of raw rows must do;
 - and, at 10,000 responses, the naive dashboard recomputed from the raw rows, once.
 
-The database is created for the run and dropped (PostgreSQL) or deleted (SQLite) at the end.
+The database is created for the run and dropped (PostgreSQL) or deleted (SQLite) at the end,
+unless --keep names one (a SQLite file URL, or an existing PostgreSQL database): then it is
+migrated, filled up to the sizes asked for (nothing is added to a shop that has them, and
+the rollups are then not rebuilt) and kept, so big histories load once and are measured
+again after a change (`--load-only` fills it without measuring).
 """
 
 import argparse
@@ -32,7 +36,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
@@ -41,7 +45,6 @@ import dashboard_data  # noqa: E402
 import submit as harness  # noqa: E402  (bench/submit.py: databases)
 from flask_migrate import upgrade  # noqa: E402
 
-from surveys.authoring.templates import create_quick_faces_survey  # noqa: E402
 from surveys.db import db  # noqa: E402
 from surveys.models import Location, Response, utcnow  # noqa: E402
 from surveys.reporting.metrics import Period, dashboard, latest_comments, naive_dashboard  # noqa: E402
@@ -54,6 +57,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--database-url", help="PostgreSQL server URL (default: SQLite file)")
+    parser.add_argument("--keep", help="database URL to fill (if short) and keep, not drop")
+    parser.add_argument("--load-only", action="store_true", help="fill --keep, measure nothing")
     return parser.parse_args()
 
 
@@ -150,9 +155,7 @@ def run(args, uri: str) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():
         upgrade()
-        survey = create_quick_faces_survey()
-        db.session.commit()
-        big, small = dashboard_data.make_shops(survey.id)
+        survey, big, small = dashboard_data.shops()
         big_id, small_ids = big.id, [location.id for location in small]
     for size in [int(s) for s in args.sizes.split(",")]:
         for scenario, ids, per_location in (
@@ -166,6 +169,9 @@ def run(args, uri: str) -> None:
                     locations, db.session.get(type(survey), survey.id), per_location
                 )
             vacuum(app)
+            if args.load_only:
+                print(f"{scenario}, {size:,}: {time.perf_counter() - start:.0f} s", flush=True)
+                continue
             report(
                 scenario, size, measure(app, ids, size, args.repeat), time.perf_counter() - start
             )
@@ -176,6 +182,10 @@ def run(args, uri: str) -> None:
 
 def main() -> None:
     args = parse_args()
+    if args.keep:
+        print(f"Database: {make_url(args.keep).render_as_string()}; sizes {args.sizes}")
+        run(args, args.keep)
+        return
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as workdir:
         uri = harness.create_database(args.database_url, "dashboard", Path(workdir))
         try:
