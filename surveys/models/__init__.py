@@ -16,7 +16,9 @@ from surveys.models.digests import DigestFrequency, DigestSent
 from surveys.models.locations import Device, Location, Staff, new_signing_secret
 from surveys.models.metrics import (
     MetricAlert,
+    MetricCaseCount,
     MetricComment,
+    MetricDuration,
     MetricHour,
     MetricStaff,
     MetricTopic,
@@ -61,7 +63,9 @@ __all__ = [
     "LocationBrand",
     "MessageKind",
     "MetricAlert",
+    "MetricCaseCount",
     "MetricComment",
+    "MetricDuration",
     "MetricHour",
     "MetricStaff",
     "MetricTopic",
