@@ -31,7 +31,7 @@ def _location(table):
 def upgrade():
     counts = op.create_table('metric_case_count',
     sa.Column('location_id', sa.Integer(), nullable=False),
-    sa.Column('span', sa.String(length=1), nullable=False),
+    sa.Column('span', sa.SmallInteger(), autoincrement=False, nullable=False),
     sa.Column('start', sa.Date(), nullable=False),
     sa.Column('what', sa.String(length=12), nullable=False),
     sa.Column('bucket', sa.SmallInteger(), autoincrement=False, nullable=False),

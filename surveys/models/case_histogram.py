@@ -3,11 +3,13 @@
 Plain functions of a case's metric_alert values, no database: the flush hook, the rebuild
 and migration 0015's backfill all count a case the same way.
 
-- metric_case_count: cases by location, span (a local day, or a whole local month), what
-  is counted and a bucket. Counted: the outcome (bucket: OUTCOMES' index, 0 while open) and
-  the time to acknowledge and to resolve, each in a duration bucket (BUCKET below). A
-  period's counts are its whole months plus the days around them: at most about 72 spans
-  times the buckets, however many cases there are.
+- metric_case_count: cases by location, span of local days, what is counted and a bucket.
+  Counted: the outcome (bucket: OUTCOMES' index, 0 while open) and the time to acknowledge
+  and to resolve, each in a duration bucket (bucket() below). Each case is counted in one
+  span of every size in SPANS: the block of 1, 4, 16, 64 and 256 days (counted from day 1
+  of the calendar) holding its response's local day. A period is a few such blocks (about
+  a dozen for a year, never more than 25), so its counts are read from at most that many
+  spans times the buckets, however many cases there are.
 - metric_duration: the exact durations, by location, what, bucket and local day, with how
   many cases took exactly that long. A median is found by walking the period's bucket
   counts to the bucket holding the middle case, then that bucket's exact values in order.
@@ -21,7 +23,7 @@ from datetime import date
 
 OUTCOMES = (None, "won_back", "neutral", "lost")  # bucket of each outcome (None: open)
 DURATIONS = ("acknowledge", "resolve")
-DAY, MONTH = "d", "m"
+SPANS = (256, 64, 16, 4, 1)  # days, largest first
 SUB_BUCKETS = 3  # 2 ** 3 buckets per doubling of the duration above 16 s
 
 
@@ -37,9 +39,25 @@ def bucket(seconds: float) -> int:
     return (e - SUB_BUCKETS) * 2**SUB_BUCKETS + (top & (2**SUB_BUCKETS - 1))
 
 
-def month_of(day: date) -> date:
-    """The first of the day's month."""
-    return day.replace(day=1)
+def span_start(day: date, size: int) -> date:
+    """The first day of the span of `size` days holding the day."""
+    return date.fromordinal((day.toordinal() - 1) // size * size + 1)
+
+
+def spans_of(first: date, last: date) -> list[tuple[int, date, date]]:
+    """first..last as the fewest whole spans, in runs of one size: (size, first start,
+    last start) of each run."""
+    runs: list[tuple[int, date, date]] = []
+    day, end = first.toordinal(), last.toordinal()
+    while day <= end:
+        size = next(s for s in SPANS if (day - 1) % s == 0 and day + s - 1 <= end)
+        start = date.fromordinal(day)
+        if runs and runs[-1][0] == size:
+            runs[-1] = (size, runs[-1][1], start)
+        else:
+            runs.append((size, start, start))
+        day += size
+    return runs
 
 
 def case_rows(case: dict | None) -> tuple[dict, dict]:
@@ -59,8 +77,8 @@ def case_rows(case: dict | None) -> tuple[dict, dict]:
             durations[(where, what, bucket(seconds), day, seconds)] = 1
     counts = {}
     for what, slot in counted:
-        counts[(where, DAY, day, what, slot)] = 1
-        counts[(where, MONTH, month_of(day), what, slot)] = 1
+        for size in SPANS:
+            counts[(where, size, span_start(day, size), what, slot)] = 1
     return counts, durations
 
 

@@ -97,13 +97,13 @@ class MetricAlert(db.Model):
 
 
 class MetricCaseCount(db.Model):
-    """Cases of the responses captured in a local day or a whole local month, by outcome
-    and by duration bucket (surveys/models/case_histogram.py)."""
+    """Cases of the responses captured in a span of local days (`span` days from `start`),
+    by outcome and by duration bucket (surveys/models/case_histogram.py)."""
 
     __table_args__ = CLUSTERED
 
     location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
-    span: Mapped[str] = mapped_column(String(1), primary_key=True)  # d: a day, m: a month
+    span: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     start: Mapped[date] = mapped_column(primary_key=True)
     what: Mapped[str] = mapped_column(String(12), primary_key=True)
     bucket: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)

@@ -1,56 +1,33 @@
 """Service recovery read from the case histograms (surveys/models/case_histogram.py):
 counts by outcome and the two medians, exact, without sorting the period's cases.
 
-A period's counts are summed over its whole local months and the days around them; a
-median walks those bucket counts to the bucket holding the middle case (or the middle
-two), then that bucket's exact durations in the period, in order. What is read depends
-on the days and the buckets, and only the middle bucket's share on the traffic.
+A period's counts are summed over the few spans of days that make it up; a median walks
+those bucket counts to the bucket holding the middle case (or the middle two), then that
+bucket's exact durations in the period, in order. What is read depends on the shops, the
+days and the buckets, and only the middle bucket's share on the traffic.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select
 
 from surveys.db import db
 from surveys.models import Location, MetricCaseCount, MetricDuration, Outcome
-from surveys.models.case_histogram import DAY, DURATIONS, MONTH, OUTCOMES, month_of
+from surveys.models.case_histogram import DURATIONS, OUTCOMES, spans_of
 from surveys.reporting.metrics.assemble import recovery_of
 from surveys.reporting.metrics.period import Period
 from surveys.reporting.metrics.types import Recovery
 
 
-def _next_month(day: date) -> date:
-    """The first of the month after the day's."""
-    return month_of(month_of(day) + timedelta(days=31))
-
-
-def spans(first: date, last: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
-    """The whole months (first and last month's first day) in first..last, if any, and the
-    day ranges around them."""
-    months_from = first if first.day == 1 else _next_month(first)
-    if (last + timedelta(days=1)).day == 1:
-        months_to = month_of(last)
-    else:
-        months_to = month_of(month_of(last) - timedelta(days=1))
-    if months_from > months_to:
-        return None, [(first, last)]
-    days = [
-        (first, months_from - timedelta(days=1)),
-        (_next_month(months_to), last),
-    ]
-    return (months_from, months_to), [(a, b) for a, b in days if a <= b]
-
-
 def case_counts(locations: list[Location], period: Period) -> dict[str, dict[int, int]]:
     """The period's cases by what is counted and bucket."""
-    months, days = spans(period.first, period.last)
     count = MetricCaseCount
-    clauses = [and_(count.span == DAY, count.start.between(a, b)) for a, b in days]
-    if months:
-        clauses.append(and_(count.span == MONTH, count.start.between(*months)))
+    clauses = [
+        and_(count.span == size, count.start.between(first, last))
+        for size, first, last in spans_of(period.first, period.last)
+    ]
     counts: dict[str, dict[int, int]] = defaultdict(dict)
     for what, slot, cases in db.session.execute(
         select(count.what, count.bucket, func.sum(count.cases))

@@ -1,7 +1,8 @@
 """The case histograms (metric_case_count, metric_duration) kept on write: the recovery
 counts and median durations read from them equal those computed from the cases
 themselves, through acknowledge, resolve, close and reopen, across duration buckets and
-month boundaries, after a rebuild and after migration 0015's backfill."""
+the spans of days periods are read in, after a rebuild and after migration 0015's
+backfill."""
 
 from datetime import date, datetime, timedelta
 from statistics import median
@@ -23,14 +24,14 @@ from surveys.models import (
     Response,
     Role,
 )
-from surveys.models.case_histogram import bucket
+from surveys.models.case_histogram import bucket, span_start, spans_of
 from surveys.reporting.metrics import Period, dashboard, naive_dashboard, rebuild_rollups
 from tests.case_factories import make_user
 from tests.conftest import TEST_DATABASE_URL, _postgres_url_for_worker
 from tests.metrics_factories import make_shop, respond
 from wsgi import create_app
 
-# Half of January and of April around two whole months: days and months both read.
+# 86 days: read as spans of 1, 4, 16 and 64 days.
 WINTER = Period(date(2026, 1, 15), date(2026, 4, 10))
 YEREVAN = ZoneInfo("Asia/Yerevan")
 # Seconds to acknowledge: equal values, fractions, and neighbours in different buckets.
@@ -51,7 +52,7 @@ def _winter_cases(location, survey) -> list[Alert]:
     moments = [
         datetime(2026, 1, 14, 19, 30),  # 23:30 on the 14th in Yerevan: outside
         datetime(2026, 1, 14, 20, 30),  # 00:30 on the 15th: the first day
-        datetime(2026, 1, 31, 20, 30),  # 00:30 on 1 February: a whole month
+        datetime(2026, 1, 31, 20, 30),  # 00:30 on 1 February
         datetime(2026, 2, 14, 12, 0),
         datetime(2026, 2, 28, 19, 59),  # 23:59 on the 28th
         datetime(2026, 3, 1, 8, 0),
@@ -117,8 +118,9 @@ def _exact_everywhere(location_id: int) -> None:
     """Histograms, cases and the naive recomputation agree for WINTER and other periods."""
     for period in (
         WINTER,
-        Period(date(2026, 2, 1), date(2026, 3, 31)),  # whole months only
-        Period(date(2026, 2, 10), date(2026, 2, 20)),  # days only
+        Period(date(2026, 2, 1), date(2026, 3, 31)),
+        Period(date(2026, 2, 10), date(2026, 2, 20)),
+        Period(date(2026, 2, 14), date(2026, 2, 14)),
         Period(date(2026, 1, 1), date(2026, 12, 31)),
     ):
         assert _recovery(location_id, period) == _from_the_cases(location_id, period), period
@@ -147,6 +149,18 @@ def test_buckets_keep_the_order_of_the_durations():
     assert buckets == sorted(buckets)
     assert bucket(15.5) != bucket(16.0) and bucket(31.999) != bucket(32.0)
     assert bucket(-2.0) == bucket(0.0)  # a clock set back counts as no time at all
+
+
+def test_a_period_is_read_as_whole_spans_that_cover_each_day_once():
+    for first in (date(2025, 12, 5) + timedelta(days=n) for n in range(0, 400, 7)):
+        for length in (1, 2, 7, 30, 31, 90, 365, 366):
+            last = first + timedelta(days=length - 1)
+            days = []
+            for size, start, end in spans_of(first, last):
+                assert span_start(start, size) == start and span_start(end, size) == end
+                for n in range(0, (end - start).days + 1, size):
+                    days += [start + timedelta(days=n + k) for k in range(size)]
+            assert days == [first + timedelta(days=n) for n in range(length)], (first, length)
 
 
 def test_medians_and_outcomes_kept_on_write_are_exact(shop):
