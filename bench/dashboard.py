@@ -21,7 +21,11 @@ fresh application context as a request would be:
   same local days (per-location UTC bounds), the least any reading of raw rows must do;
 - and, at 10,000 responses, the naive dashboard recomputed from the raw rows, once.
 
-The database is created for the run and dropped (PostgreSQL) or deleted (SQLite) at the end.
+The database is created for the run and dropped (PostgreSQL) or deleted (SQLite) at the end,
+unless --keep names one (a SQLite file URL, or an existing PostgreSQL database): then it is
+migrated, filled up to the sizes asked for (nothing is added to a shop that has them, and
+the rollups are then not rebuilt) and kept, so big histories load once and are measured
+again after a change (`--load-only` fills it without measuring).
 """
 
 import argparse
@@ -32,7 +36,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
@@ -41,7 +45,6 @@ import dashboard_data  # noqa: E402
 import submit as harness  # noqa: E402  (bench/submit.py: databases)
 from flask_migrate import upgrade  # noqa: E402
 
-from surveys.authoring.templates import create_quick_faces_survey  # noqa: E402
 from surveys.db import db  # noqa: E402
 from surveys.models import Location, Response, utcnow  # noqa: E402
 from surveys.reporting.metrics import Period, dashboard, latest_comments, naive_dashboard  # noqa: E402
@@ -54,6 +57,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--database-url", help="PostgreSQL server URL (default: SQLite file)")
+    parser.add_argument("--keep", help="database URL to fill (if short) and keep, not drop")
+    parser.add_argument("--load-only", action="store_true", help="fill --keep, measure nothing")
+    parser.add_argument(
+        "--no-baseline", action="store_true", help="skip SELECT count(*) (minutes at 1,000,000)"
+    )
     return parser.parse_args()
 
 
@@ -85,7 +93,7 @@ def count_rows(ids: list[int], period: Period) -> int:
     return db.session.scalar(select(func.count()).where(in_period(locations, period)))
 
 
-def measure(app, ids: list[int], size: int, repeat: int) -> list[dict]:
+def measure(app, ids: list[int], size: int, repeat: int, baseline: bool = True) -> list[dict]:
     """Every measure for one scenario at one size."""
     rows = []
     for name, period in periods().items():
@@ -103,13 +111,17 @@ def measure(app, ids: list[int], size: int, repeat: int) -> list[dict]:
                 lambda period=period: latest_comments(ids, period, "en", topic="price", rating=1),
                 repeat,
             ),
-            "baseline": timed(app, lambda period=period: count_rows(ids, period), repeat),
+            "baseline": (
+                timed(app, lambda period=period: count_rows(ids, period), repeat)
+                if baseline
+                else None
+            ),
             "naive": None,
         }
         if size <= 10_000:
             row["naive"] = timed(app, lambda p=period: naive_dashboard(ids, p, "en"), 1)
         with app.app_context():
-            row["responses"] = count_rows(ids, period)
+            row["responses"] = count_rows(ids, period) if baseline else None
         rows.append(row)
     return rows
 
@@ -139,7 +151,7 @@ def report(scenario: str, size: int, rows: list[dict], seconds: float) -> None:
     print("|---|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         print(
-            f"| {row['period']} | {row['responses']:,} | {cell(row['dashboard'])} "
+            f"| {row['period']} | {row['responses'] or 0:,} | {cell(row['dashboard'])} "
             f"| **{cell(row['page'])}** | {cell(row['filtered'])} | {cell(row['baseline'])} "
             f"| {cell(row['naive'])} |",
             flush=True,
@@ -150,9 +162,7 @@ def run(args, uri: str) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench", "TESTING": True})
     with app.app_context():
         upgrade()
-        survey = create_quick_faces_survey()
-        db.session.commit()
-        big, small = dashboard_data.make_shops(survey.id)
+        survey, big, small = dashboard_data.shops()
         big_id, small_ids = big.id, [location.id for location in small]
     for size in [int(s) for s in args.sizes.split(",")]:
         for scenario, ids, per_location in (
@@ -166,8 +176,14 @@ def run(args, uri: str) -> None:
                     locations, db.session.get(type(survey), survey.id), per_location
                 )
             vacuum(app)
+            if args.load_only:
+                print(f"{scenario}, {size:,}: {time.perf_counter() - start:.0f} s", flush=True)
+                continue
             report(
-                scenario, size, measure(app, ids, size, args.repeat), time.perf_counter() - start
+                scenario,
+                size,
+                measure(app, ids, size, args.repeat, not args.no_baseline),
+                time.perf_counter() - start,
             )
     with app.app_context():
         print(f"\nTotal responses: {db.session.scalar(select(func.count(Response.id))):,}")
@@ -176,6 +192,10 @@ def run(args, uri: str) -> None:
 
 def main() -> None:
     args = parse_args()
+    if args.keep:
+        print(f"Database: {make_url(args.keep).render_as_string()}; sizes {args.sizes}")
+        run(args, args.keep)
+        return
     with tempfile.TemporaryDirectory(prefix="bench-dashboard-") as workdir:
         uri = harness.create_database(args.database_url, "dashboard", Path(workdir))
         try:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, text
 
+from surveys.authoring.templates import create_quick_faces_survey
 from surveys.db import db
 from surveys.models import (
     Alert,
@@ -146,6 +147,7 @@ class History:
 def grow(locations: list[Location], survey: Survey, per_location: int) -> None:
     """Add responses until each location has `per_location`; rebuild their rollups."""
     next_id = (db.session.scalar(select(func.max(Response.id))) or 0) + 1
+    added = 0
     for location in locations:
         have = db.session.scalar(
             select(func.count()).select_from(Response).where(Response.location_id == location.id)
@@ -154,8 +156,11 @@ def grow(locations: list[Location], survey: Survey, per_location: int) -> None:
         for start in range(have, per_location, BATCH):
             rows = [history.rows(next_id + n) for n in range(min(BATCH, per_location - start))]
             next_id += len(rows)
+            added += len(rows)
             _insert(rows)
         db.session.commit()
+    if not added:
+        return
     _fix_sequences()
     rebuild_rollups([location.id for location in locations])
     db.session.commit()
@@ -182,6 +187,21 @@ def _fix_sequences() -> None:
     for table in ("response", "alert"):
         db.session.execute(text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
     db.session.commit()
+
+
+def shops() -> tuple[Survey, Location, list[Location]]:
+    """The survey, the big shop and the ten small ones: those of a kept database, or new."""
+    big = db.session.scalar(select(Location).where(Location.name == "Big shop"))
+    if big is None:
+        survey = create_quick_faces_survey()
+        db.session.commit()
+        big, small = make_shops(survey.id)
+        return survey, big, small
+    small = db.session.scalars(
+        select(Location).where(Location.name.like("Shop %")).order_by(Location.name)
+    ).all()
+    survey = db.session.scalar(select(Survey).order_by(Survey.id))
+    return survey, big, list(small)
 
 
 def make_shops(survey_id: int) -> tuple[Location, list[Location]]:

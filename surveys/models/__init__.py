@@ -18,7 +18,9 @@ from surveys.models.jobs import JobLease
 from surveys.models.locations import Device, Location, Staff, new_signing_secret
 from surveys.models.metrics import (
     MetricAlert,
+    MetricCaseCount,
     MetricComment,
+    MetricDuration,
     MetricHour,
     MetricStaff,
     MetricTopic,
@@ -68,7 +70,9 @@ __all__ = [
     "LocationBrand",
     "MessageKind",
     "MetricAlert",
+    "MetricCaseCount",
     "MetricComment",
+    "MetricDuration",
     "MetricHour",
     "MetricStaff",
     "MetricTopic",

@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Double, ForeignKey, Index, SmallInteger, String, event, select
+from sqlalchemy import Double, ForeignKey, Index, SmallInteger, String, event, inspect, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from surveys.db import db
 from surveys.models.alerts import Alert
+from surveys.models.case_histogram import as_rows, change
 from surveys.models.locations import Location
 from surveys.models.responses import Response
 
@@ -95,6 +96,34 @@ class MetricAlert(db.Model):
     resolve_seconds: Mapped[float | None] = mapped_column(Double)
 
 
+class MetricCaseCount(db.Model):
+    """Cases of the responses captured in a span of local days (`span` days from `start`),
+    by outcome and by duration bucket (surveys/models/case_histogram.py)."""
+
+    __table_args__ = CLUSTERED
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
+    span: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    start: Mapped[date] = mapped_column(primary_key=True)
+    what: Mapped[str] = mapped_column(String(12), primary_key=True)
+    bucket: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    cases: Mapped[int] = mapped_column(default=0)
+
+
+class MetricDuration(db.Model):
+    """How many cases of a local day took exactly so many seconds to acknowledge or to
+    resolve: the exact values behind a duration bucket, in order."""
+
+    __table_args__ = CLUSTERED
+
+    location_id: Mapped[int] = mapped_column(ForeignKey("location.id"), primary_key=True)
+    what: Mapped[str] = mapped_column(String(12), primary_key=True)
+    bucket: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    local_date: Mapped[date] = mapped_column(primary_key=True)
+    seconds: Mapped[float] = mapped_column(Double, primary_key=True)
+    cases: Mapped[int] = mapped_column(default=0)
+
+
 class MetricComment(db.Model):
     """A response with the customer's own words, in time order per location."""
 
@@ -145,10 +174,27 @@ def case_values(alert_id, location_id, local_date, created, acknowledged, resolv
     }
 
 
+# The case columns the histograms count.
+COUNTED = ("created_at", "acknowledged_at", "resolved_at", "outcome", "response_id")
+
+
 @event.listens_for(Alert, "after_insert")
+def _file_new_case(_mapper, connection, alert: Alert) -> None:
+    """A new case: its metric_alert copy, and its counts in the histograms."""
+    _file_case(connection, alert, counted=True)
+
+
 @event.listens_for(Alert, "after_update")
-def _file_case(_mapper, connection, alert: Alert) -> None:
-    """Copy a response's case into metric_alert in the same flush, whoever changed it."""
+def _file_changed_case(_mapper, connection, alert: Alert) -> None:
+    """A changed case: its copy again; the histograms only when its times or outcome moved."""
+    state = inspect(alert)
+    moved = any(state.attrs[name].history.has_changes() for name in COUNTED)
+    _file_case(connection, alert, counted=moved)
+
+
+def _file_case(connection, alert: Alert, counted: bool) -> None:
+    """Copy a response's case into metric_alert in the same flush, whoever changed it, and
+    apply the change to the case histograms (the copy before the change says what it was)."""
     if alert.response_id is None:
         return
     captured_at, timezone = connection.execute(
@@ -166,4 +212,41 @@ def _file_case(_mapper, connection, alert: Alert) -> None:
         alert.resolved_at,
         alert.outcome,
     )
+    before = None
+    if counted:
+        before = connection.execute(
+            select(*(MetricAlert.__table__.c[name] for name in HISTOGRAM_COLUMNS)).where(
+                MetricAlert.alert_id == alert.id
+            )
+        ).first()
     connection.execute(upsert(connection.dialect.name, MetricAlert, values, replace=CASE_COLUMNS))
+    if counted:
+        count_case(connection, before._asdict() if before else None, values)
+
+
+HISTOGRAM_COLUMNS = (
+    "location_id",
+    "local_date",
+    "outcome",
+    "acknowledge_seconds",
+    "resolve_seconds",
+)
+
+
+def count_case(connection, before: dict | None, after: dict | None) -> None:
+    """Apply a case's change (None: no case) to metric_case_count and metric_duration."""
+    for model, rows in zip(
+        (MetricCaseCount, MetricDuration), as_rows(*change(before, after)), strict=True
+    ):
+        if rows:
+            connection.execute(add_counts(connection.dialect.name, model, rows))
+
+
+def add_counts(dialect: str, model, rows: list[dict]):
+    """One INSERT of several rows that adds their `cases` to the rows already there."""
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(model.__table__).values(rows)
+    keys = [column.name for column in model.__table__.primary_key]
+    return statement.on_conflict_do_update(
+        index_elements=keys, set_={"cases": model.__table__.c.cases + statement.excluded.cases}
+    )

@@ -9,9 +9,11 @@ CSAT is the share of 1–5 main ratings (faces, stars) rated 4 or 5; NPS comes f
 answers to NPS questions. Recovery counts the alerts raised for the period's responses.
 
 The numbers are read from rollups kept in the transaction that stores each answer
-(rollups.py here, surveys/models/metrics.py); anything that writes responses behind
-surveys/capture/responses.py's back (bulk loaders, imports) calls rebuild_rollups(), as does a
-location's change of time zone; the erase and the retention purge recount what they change;
+(rollups.py here, surveys/models/metrics.py; the cases' outcomes and durations in
+histograms, durations.py here and surveys/models/case_histogram.py); anything that writes
+responses behind surveys/capture/responses.py's back (bulk loaders, imports) calls
+rebuild_rollups(), as does a location's change of time zone; the erase and the retention
+purge recount what they change;
 `db upgrade` fills rollups it finds empty beside stored answers (backfill.py here).
 naive_dashboard() and naive_latest_comments() recompute the same from the raw rows; the
 tests hold the two equal.
@@ -25,9 +27,9 @@ from surveys.db import db
 from surveys.models import Location
 from surveys.reporting.metrics.assemble import build_dashboard, recovery
 from surveys.reporting.metrics.comments import comment_ids, comments_for
+from surveys.reporting.metrics.durations import histogram_recovery
 from surveys.reporting.metrics.fast import (
     rollup_comment_ids,
-    rollup_recovery,
     rollup_tallies,
     rollup_total,
 )
@@ -80,7 +82,7 @@ class RollupSource:
 
     tallies = staticmethod(rollup_tallies)
     total = staticmethod(rollup_total)
-    recovery = staticmethod(rollup_recovery)
+    recovery = staticmethod(histogram_recovery)
 
 
 def _locations(location_ids: list[int]) -> list[Location]:

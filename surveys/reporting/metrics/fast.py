@@ -8,20 +8,16 @@ from surveys.db import db
 from surveys.models import (
     Answer,
     Location,
-    MetricAlert,
     MetricComment,
     MetricHour,
     MetricStaff,
     MetricTopic,
-    Outcome,
     Question,
     QuestionKind,
 )
-from surveys.reporting.metrics.assemble import recovery_of
 from surveys.reporting.metrics.naive import Tallies
 from surveys.reporting.metrics.period import Period
 from surveys.reporting.metrics.tally import Tally
-from surveys.reporting.metrics.types import Recovery
 
 COUNTERS = Tally.names()
 
@@ -75,42 +71,6 @@ def rollup_total(locations: list[Location], period: Period) -> Tally:
     """All the period's sums together."""
     query = select(*_sums(MetricHour)).where(_in(MetricHour, locations, period))
     return _tally(db.session.execute(query).one())
-
-
-def rollup_recovery(locations: list[Location], period: Period, silent: int) -> Recovery:
-    """The cases of the period's responses: counts by outcome; medians found in order."""
-    where = _in(MetricAlert, locations, period)
-    acknowledge, resolve = MetricAlert.acknowledge_seconds, MetricAlert.resolve_seconds
-    outcomes, acknowledged, resolved = {}, 0, 0
-    for outcome, count, with_acknowledge, with_resolve in db.session.execute(
-        select(MetricAlert.outcome, func.count(), func.count(acknowledge), func.count(resolve))
-        .where(where)
-        .group_by(MetricAlert.outcome)
-    ):
-        outcomes[Outcome(outcome) if outcome else None] = count
-        acknowledged, resolved = acknowledged + with_acknowledge, resolved + with_resolve
-    return recovery_of(
-        sum(outcomes.values()),
-        _median(acknowledge, where, acknowledged),
-        _median(resolve, where, resolved),
-        outcomes,
-        silent,
-    )
-
-
-def _median(column, where, count: int) -> float | None:
-    """The median of a column's `count` non-NULL values over some rows, as statistics.median:
-    the middle one or two, found in order."""
-    if not count:
-        return None
-    middle = db.session.scalars(
-        select(column)
-        .where(where, column.is_not(None))
-        .order_by(column)
-        .offset((count - 1) // 2)
-        .limit(2 - count % 2)
-    ).all()
-    return middle[0] if count % 2 else (middle[0] + middle[1]) / 2
 
 
 def rollup_comment_ids(

@@ -9,12 +9,16 @@ from surveys.models import (
     Alert,
     Location,
     MetricAlert,
+    MetricCaseCount,
     MetricComment,
+    MetricDuration,
     MetricHour,
     MetricStaff,
     MetricTopic,
     Response,
 )
+from surveys.models.case_histogram import add_up as add_up_cases
+from surveys.models.case_histogram import as_rows
 from surveys.models.metrics import case_values
 from surveys.reporting.metrics.facts import load_facts, to_local
 from surveys.reporting.metrics.rollups import (
@@ -26,7 +30,15 @@ from surveys.reporting.metrics.rollups import (
 )
 
 CHUNK = 20_000
-ROLLUPS = (MetricHour, MetricStaff, MetricTopic, MetricAlert, MetricComment)
+ROLLUPS = (
+    MetricHour,
+    MetricStaff,
+    MetricTopic,
+    MetricAlert,
+    MetricComment,
+    MetricCaseCount,
+    MetricDuration,
+)
 
 
 def rebuild(location_ids: list[int] | None = None) -> int:
@@ -76,17 +88,21 @@ def _rebuild_responses(location: Location) -> int:
 
 
 def _rebuild_cases(location: Location) -> int:
-    """Copy the cases of the location's responses, filed by the response's local day."""
+    """Copy the cases of the location's responses, filed by the response's local day, and
+    count them in the case histograms."""
     rows = db.session.execute(
         select(Alert.id, Response.captured_at, Alert.created_at, Alert.acknowledged_at)
         .add_columns(Alert.resolved_at, Alert.outcome)
         .join(Response, Response.id == Alert.response_id)
         .where(Response.location_id == location.id)
     )
-    return _bulk(
-        MetricAlert,
-        [
-            case_values(alert_id, location.id, to_local(at, location.timezone).date(), *times)
-            for alert_id, at, *times in rows
-        ],
+    cases = [
+        case_values(alert_id, location.id, to_local(at, location.timezone).date(), *times)
+        for alert_id, at, *times in rows
+    ]
+    counts, durations = as_rows(*add_up_cases(cases))
+    return (
+        _bulk(MetricAlert, cases)
+        + _bulk(MetricCaseCount, counts)
+        + _bulk(MetricDuration, durations)
     )
