@@ -250,6 +250,22 @@ def _set_up_migrate(app: Flask) -> None:
     Migrate(app, db, directory=str(Path(app.root_path) / "migrations"))
 
 
+class _MigrationCommands(click.Group):
+    """`flask db …` wherever the app's commands are listed (the test runner too), with
+    Flask-Migrate's commands imported only when the group is opened."""
+
+    def _commands(self) -> click.Group:
+        from flask_migrate.cli import db as commands
+
+        return commands
+
+    def list_commands(self, ctx):
+        return self._commands().list_commands(ctx)
+
+    def get_command(self, ctx, name):
+        return self._commands().get_command(ctx, name)
+
+
 def _register_migrations(app: Flask) -> None:
     """`flask db ...` under the flask command; elsewhere (gunicorn, tests) Flask-Migrate
     is set up on first use, e.g. by flask_migrate.upgrade()."""
@@ -257,6 +273,7 @@ def _register_migrations(app: Flask) -> None:
         _set_up_migrate(app)
     else:
         app.extensions["migrate"] = _Migrations(app)
+        app.cli.add_command(_MigrationCommands("db", help="Database migrations (Flask-Migrate)."))
 
 
 def _config_from_plain_env(app: Flask) -> None:

@@ -26,6 +26,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('location') as batch:
-        for name in PERMISSIONS:
-            batch.drop_column(name)
+    # Plain DROP COLUMN too (SQLite 3.35+): recreating the table would break its foreign keys.
+    for name in PERMISSIONS:
+        op.drop_column('location', name)

@@ -15,6 +15,7 @@ from surveys.models import (
     AlertEvent,
     Answer,
     AuditEvent,
+    CaseRemedy,
     Customer,
     Device,
     OutboxMessage,
@@ -25,6 +26,7 @@ from surveys.models import (
 FREE_TEXT: tuple[tuple[type, str], ...] = (
     (Answer, "text"),
     (Alert, "remedy_note"),
+    (CaseRemedy, "note"),  # what a manager wrote about a remedy; may name the customer
     (AlertEvent, "note"),
     (AlertEvent, "data"),
     (AuditEvent, "details"),
@@ -51,6 +53,8 @@ NOT_FREE_TEXT: dict[str, str] = {
     "location.retired_receipt_secrets": "signing keys",
     "location_brand.display_name": "a shop's name, chosen by its owner",
     "staff.name": "a member of staff, not a customer",
+    "apology_text.body": "the shop's own apology, written by its managers before any case",
+    "job_lease.holder": "which process holds a periodic job's lease",
     "push_subscription.endpoint": "a manager's browser's push address, not a customer's",
     "push_subscription.p256dh": "a manager's browser's public key",
     "push_subscription.auth": "a manager's browser's push secret",

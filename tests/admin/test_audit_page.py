@@ -41,6 +41,7 @@ def test_a_settings_change_shows_before_and_after_in_the_shops_time(app, signed_
         "idle_timeout_seconds": "45",
         "thank_you_seconds": "6",
         "contact_retention_days": "30",
+        "currency": "EUR",
     }
     assert post_form(owner, f"/admin/locations/{shops.b}", form).status_code == 303
     html = owner.get("/admin/audit/").text

@@ -16,9 +16,10 @@ from tests.kiosk.test_kiosk_http import PARTIAL, tap_form
 # questions, the response id (a resend?), the misuse interval, SAVEPOINT, the response,
 # its answer, RELEASE, the hour's rollup.
 PLAIN_TAP = 11
-# The same, and the location's webhooks, the alert, the alert's case row for the
-# dashboard (a read and an upsert).
-NEGATIVE_TAP = 15
+# The same, and the location's webhooks, the managers' push devices, the alert, the
+# alert's case row for the dashboard (its local day, a read and an upsert) and its
+# duration histogram (one upsert).
+NEGATIVE_TAP = 18
 
 
 @contextmanager
