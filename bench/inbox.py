@@ -55,7 +55,7 @@ from surveys.cases.inbox import (  # noqa: E402
     status_counts,
 )
 from surveys.db import db  # noqa: E402
-from surveys.demo.shops import set_up_demo  # noqa: E402
+from surveys.demo.shops import DEMO_LOCATION, set_up_demo  # noqa: E402
 from surveys.models import (  # noqa: E402
     Alert,
     AlertEvent,
@@ -200,8 +200,11 @@ def fresh_demo(app) -> dict:
     with app.app_context():
         upgrade()
         setup = set_up_demo()
-        location = db.session.scalars(select(Location)).one()
+        location = db.session.scalars(select(Location).filter_by(name=DEMO_LOCATION)).one()
         location.response_interval_seconds = 0  # no tap counts as misuse
+        # The bench signs in with the printed password, which a person would change first.
+        owner = db.session.scalars(select(User).filter_by(email=setup.owner_email)).one()
+        owner.must_change_password = False
         next_alert = (db.session.scalar(select(func.max(Alert.id))) or 0) + 1
         db.session.commit()
         db.engine.dispose()
