@@ -31,6 +31,8 @@ def _submitted() -> LocationFields:
         thank_you_seconds=form.get("thank_you_seconds", ""),
         contact_retention_days=form.get("contact_retention_days", ""),
         currency=form.get("currency", ""),
+        escalate_after_minutes=form.get("escalate_after_minutes", ""),
+        resolve_within_hours=form.get("resolve_within_hours", ""),
     )
 
 

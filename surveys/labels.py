@@ -205,4 +205,7 @@ AUDIT_DETAIL_LABELS = {
     "idle_timeout_seconds": _l("Seconds before a follow-up is abandoned"),
     "thank_you_seconds": _l("Seconds the thank-you stays"),
     "contact_retention_days": _l("Days contact details are kept"),
+    "currency": _l("Currency"),
+    "escalate_after_minutes": _l("Minutes to acknowledge"),
+    "resolve_within_hours": _l("Hours to resolve"),
 }

@@ -23,6 +23,9 @@ TIMING_RANGES = {
 }
 # How long contact details are kept after a case closes (surveys/privacy/retention.py), in days.
 RETENTION_DAYS = range(1, 3651)
+# The case targets the inbox's overdue view and the escalation read; 0 means no target.
+ACKNOWLEDGE_MINUTES = range(0, 1441)
+RESOLVE_HOURS = range(0, 721)
 
 
 @dataclass
@@ -38,6 +41,8 @@ class LocationFields:
     thank_you_seconds: str = "6"
     contact_retention_days: str = "90"
     currency: str = DEFAULT_CURRENCY
+    escalate_after_minutes: str = "5"
+    resolve_within_hours: str = "24"
 
     @classmethod
     def of(cls, location: Location) -> "LocationFields":
@@ -89,6 +94,7 @@ def _clean(form: LocationFields) -> dict:
             high=RETENTION_DAYS[-1],
         )
     currency = clean_currency(form.currency, errors)
+    _clean_targets(form, settings, errors)
     if errors:
         raise SubmissionInvalid(errors)
     return dict(
@@ -99,6 +105,28 @@ def _clean(form: LocationFields) -> dict:
         default_language=form.default_language,
         **settings,
     )
+
+
+def _clean_targets(form: LocationFields, settings: dict, errors: dict) -> None:
+    """The acknowledge target in minutes and the resolve target in hours, 0 for none."""
+    minutes = whole_number(str(form.escalate_after_minutes).strip())
+    if minutes is not None and minutes in ACKNOWLEDGE_MINUTES:
+        settings["escalate_after_minutes"] = minutes
+    else:
+        errors["escalate_after_minutes"] = _(
+            "Enter whole minutes from %(low)d to %(high)d (0: no target).",
+            low=ACKNOWLEDGE_MINUTES[0],
+            high=ACKNOWLEDGE_MINUTES[-1],
+        )
+    hours = whole_number(str(form.resolve_within_hours).strip())
+    if hours is not None and hours in RESOLVE_HOURS:
+        settings["resolve_within_hours"] = hours
+    else:
+        errors["resolve_within_hours"] = _(
+            "Enter whole hours from %(low)d to %(high)d (0: no target).",
+            low=RESOLVE_HOURS[0],
+            high=RESOLVE_HOURS[-1],
+        )
 
 
 def create_location(name: str, timezone: str, languages: list[str], default_language: str):

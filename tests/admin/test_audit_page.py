@@ -42,6 +42,8 @@ def test_a_settings_change_shows_before_and_after_in_the_shops_time(app, signed_
         "thank_you_seconds": "6",
         "contact_retention_days": "30",
         "currency": "EUR",
+        "escalate_after_minutes": "5",
+        "resolve_within_hours": "24",
     }
     assert post_form(owner, f"/admin/locations/{shops.b}", form).status_code == 303
     html = owner.get("/admin/audit/").text

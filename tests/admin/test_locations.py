@@ -13,6 +13,8 @@ NEW_SHOP = {
     "idle_timeout_seconds": "30",
     "thank_you_seconds": "6",
     "contact_retention_days": "90",
+    "escalate_after_minutes": "5",
+    "resolve_within_hours": "24",
     "currency": "ALL",
 }
 
@@ -88,3 +90,24 @@ def test_an_owner_sets_the_locations_currency_and_nonsense_is_refused(app, signe
     assert refused.status_code == 422 and "Please choose a currency from the list." in refused.text
     with app.app_context():
         assert db.session.get(Location, shops.a).currency == "AMD"
+
+
+def test_an_owner_sets_the_case_targets_the_overdue_view_reads(app, signed_in, shops):
+    owner = signed_in("owner")
+    page = owner.get(f"/admin/locations/{shops.a}/edit").text
+    assert 'name="escalate_after_minutes"' in page and 'name="resolve_within_hours"' in page
+    form = {
+        **NEW_SHOP,
+        "name": "Shop A",
+        "escalate_after_minutes": "15",
+        "resolve_within_hours": "0",
+    }
+    assert post_form(owner, f"/admin/locations/{shops.a}", form).status_code == 303
+    with app.app_context():
+        shop = db.session.get(Location, shops.a)
+        assert (shop.escalate_after_minutes, shop.resolve_within_hours) == (15, 0)
+    for bad in ({"escalate_after_minutes": "-1"}, {"resolve_within_hours": "9999"}):
+        refused = post_form(owner, f"/admin/locations/{shops.a}", {**form, **bad})
+        assert refused.status_code == 422 and "(0: no target)" in refused.text
+    with app.app_context():
+        assert db.session.get(Location, shops.a).escalate_after_minutes == 15
