@@ -25,7 +25,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-# Kept by migrations alone, per database (the case history's word search, migration 0015):
+# Kept by migrations alone, per database (the case history's word search, migration 0017):
 # SQLite's FTS5 table and its shadow tables, PostgreSQL's pg_trgm index. No model declares
 # them, so comparing the schema with the models (Alembic autogenerate, tests) skips them.
 UNMODELLED = ("answer_words", "ix_answer_text_trgm")

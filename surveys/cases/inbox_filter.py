@@ -269,7 +269,7 @@ def _responses_saying(words: str) -> Select:
     """The responses whose written answers contain the words (case aside), through each
     database's substring index: SQLite's FTS5 trigram table `answer_words` (a phrase of
     trigrams is a substring), PostgreSQL's pg_trgm index on answer.text (ILIKE); both are
-    kept by migration 0015."""
+    kept by migration 0017."""
     if db.session.get_bind().dialect.name == "sqlite":
         phrase = '"' + words.replace('"', '""') + '"'
         matching = select(literal_column("rowid")).select_from(table("answer_words"))

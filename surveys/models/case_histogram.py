@@ -1,7 +1,7 @@
 """What one case adds to the case histograms (metric_case_count and metric_duration).
 
 Plain functions of a case's metric_alert values, no database: the flush hook, the rebuild
-and migration 0015's backfill all count a case the same way.
+and migration 0020's backfill all count a case the same way.
 
 - metric_case_count: cases by location, span of local days, what is counted and a bucket.
   Counted: the outcome (bucket: OUTCOMES' index, 0 while open) and the time to acknowledge

@@ -95,7 +95,7 @@ class Response(db.Model):
 
 
 class Answer(db.Model):
-    # Written answers are searched through migration 0015's trigram index (answer_words on
+    # Written answers are searched through migration 0017's trigram index (answer_words on
     # SQLite, a pg_trgm index on PostgreSQL), which a model cannot declare.
     __table_args__ = (Index("ix_answer_choice_response_id", "choice", "response_id"),)
 

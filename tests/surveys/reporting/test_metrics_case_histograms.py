@@ -1,7 +1,7 @@
 """The case histograms (metric_case_count, metric_duration) kept on write: the recovery
 counts and median durations read from them equal those computed from the cases
 themselves, through acknowledge, resolve, close and reopen, across duration buckets and
-the spans of days periods are read in, after a rebuild and after migration 0015's
+the spans of days periods are read in, after a rebuild and after migration 0020's
 backfill."""
 
 from datetime import date, datetime, timedelta
