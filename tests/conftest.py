@@ -24,6 +24,14 @@ from tests.threads import join_all
 from wsgi import create_app
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def shared_state_env() -> dict[str, str]:
+    """What an app started in a subprocess on the test PostgreSQL needs besides its secret
+    key (surveys/shared_state.py): the test Redis, or, without one, TESTING."""
+    if redis_url := os.environ.get("TEST_REDIS_URL"):
+        return {"REDIS_URL": redis_url}
+    return {"COUNTERPULSE_TESTING": "true"}
 # Every log record of the suite is checked for personal data (tests/log_capture.py).
 pytest_plugins = ["tests.log_capture"]
 

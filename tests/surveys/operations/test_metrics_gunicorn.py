@@ -13,6 +13,7 @@ import pytest
 import requests
 from prometheus_client.mmap_dict import MmapedDict
 
+from tests.conftest import shared_state_env
 from tests.log_capture import scan_output
 from tests.surveys.operations.scrape import BEARER, METRICS_TOKEN, value
 from tests.waiting import wait_until
@@ -40,6 +41,7 @@ def gunicorn(app, tmp_path):
         "COUNTERPULSE_METRICS_TOKEN": METRICS_TOKEN,
         "COUNTERPULSE_OUTBOX_IN_PROCESS": "false",
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+        **shared_state_env(),
     }
     command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)

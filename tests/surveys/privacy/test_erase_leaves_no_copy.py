@@ -30,6 +30,7 @@ from surveys.models import (
 from surveys.notify.apology import send_apology_email
 from surveys.privacy.forgetting import Counts, forget_contact
 from tests.case_factories import make_alert
+from tests.conftest import shared_state_env
 from tests.log_capture import scan_output
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -168,6 +169,7 @@ def run_erase(database_uri: str, *args: str) -> subprocess.CompletedProcess:
     """The real command in its own process, as an operator runs it."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SMTP_URL"}}
     env.update(COUNTERPULSE_SQLALCHEMY_DATABASE_URI=database_uri, COUNTERPULSE_SECRET_KEY="t")
+    env.update(shared_state_env())
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "privacy", "erase", *args]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, timeout=120)
     scan_output("privacy erase", done.stdout + done.stderr)
