@@ -88,10 +88,7 @@ def _notify(event: str, facts: dict, location: Location, recipients, *, alert=No
     if current_app.config.get("SMTP_URL"):
         for user in recipients():
             enqueue_email(user.email, event, facts, language, alert=alert)
-    webhooks = db.session.scalars(
-        select(Webhook).where(Webhook.location_id == location.id, Webhook.active)
-    )
-    for webhook in webhooks:
+    for webhook in _webhooks_of(location):
         enqueue_webhook(webhook, event, facts, language, alert=alert)
 
 
@@ -132,3 +129,36 @@ def topic_labels(response: Response, language: str) -> list[str]:
 
 def _iso(moment) -> str | None:
     return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+
+CASE_EVENTS = {
+    "acknowledge": "case.acknowledged",
+    "resolve": "case.resolved",
+    "close": "case.closed",
+    "reopen": "case.reopened",
+}
+
+
+def notify_case_event(alert: Alert, action: str, actor: User) -> None:
+    """Tell the location's webhooks that a case moved on (acknowledged, resolved, closed,
+    reopened), in the action's transaction. The actor is named by id only."""
+    event = CASE_EVENTS.get(action)
+    if event is None:
+        return
+    location = alert.location
+    facts = {
+        "event": event,
+        "location_id": location.id,
+        "location": location.name,
+        "status": alert.status.value,
+        "by_user_id": actor.id,
+        "at": _iso(utcnow()),
+    }
+    for webhook in _webhooks_of(location):
+        enqueue_webhook(webhook, event, facts, location.default_language, alert=alert)
+
+
+def _webhooks_of(location: Location):
+    return db.session.scalars(
+        select(Webhook).where(Webhook.location_id == location.id, Webhook.active)
+    )

@@ -81,7 +81,18 @@ def _local_time(facts: dict) -> str:
 
 
 def _inbox_line(facts: dict) -> list[str]:
-    return [_("Open the inbox: %(url)s", url=facts["inbox_url"])] if facts.get("inbox_url") else []
+    """The link to the case the message is about (surges have none)."""
+    return [_("Open the case: %(url)s", url=facts["case_url"])] if facts.get("case_url") else []
+
+
+def _case_event(facts: dict) -> tuple[str, list[str]]:
+    headlines = {
+        "case.acknowledged": _("%(location)s: a case was acknowledged", location=facts["location"]),
+        "case.resolved": _("%(location)s: a case was resolved", location=facts["location"]),
+        "case.closed": _("%(location)s: a case was closed", location=facts["location"]),
+        "case.reopened": _("%(location)s: a case was reopened", location=facts["location"]),
+    }
+    return headlines[facts["event"]], _inbox_line(facts)
 
 
 DESCRIBERS = {
@@ -89,4 +100,8 @@ DESCRIBERS = {
     "alert.escalated": _alert_escalated,
     "surge.raised": _surge_raised,
     "webhook.test": _webhook_test,
+    "case.acknowledged": _case_event,
+    "case.resolved": _case_event,
+    "case.closed": _case_event,
+    "case.reopened": _case_event,
 }
