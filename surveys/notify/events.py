@@ -9,6 +9,7 @@ from surveys.db import db
 from surveys.models import (
     Alert,
     Location,
+    PushSubscription,
     QuestionKind,
     Response,
     Role,
@@ -141,7 +142,10 @@ CASE_EVENTS = {
 
 def notify_case_event(alert: Alert, action: str, actor: User) -> None:
     """Tell the location's webhooks that a case moved on (acknowledged, resolved, closed,
-    reopened), in the action's transaction. The actor is named by id only."""
+    reopened), and a colleague that a case was handed to them, in the action's
+    transaction. The actor is named by id only."""
+    if action == "assign" and alert.assigned_to is not None and alert.assigned_to != actor:
+        tell_holder(alert, alert.assigned_to, "case.assigned")
     event = CASE_EVENTS.get(action)
     if event is None:
         return
@@ -162,3 +166,17 @@ def _webhooks_of(location: Location):
     return db.session.scalars(
         select(Webhook).where(Webhook.location_id == location.id, Webhook.active)
     )
+
+
+def tell_holder(alert: Alert, user: User, event: str) -> None:
+    """Tell one person about a case of theirs: on each of their push devices, and by e-mail
+    when SMTP is set."""
+    location = alert.location
+    facts = _alert_facts(alert.response, location) | {"event": event, "at": _iso(alert.created_at)}
+    language = location.default_language
+    if current_app.config.get("SMTP_URL"):
+        enqueue_email(user.email, event, facts, language, alert=alert)
+    for subscription in db.session.scalars(
+        select(PushSubscription).where(PushSubscription.user_id == user.id)
+    ):
+        enqueue_push(subscription, event, facts, language, alert=alert)

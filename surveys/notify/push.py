@@ -162,7 +162,7 @@ def alert_notification(facts: dict, subscription: PushSubscription) -> dict:
     topics = ", ".join(facts.get("topic_labels") or [])
     case_path = f"/admin/alerts/{alert_id}"
     return {
-        "title": _("Unhappy customer at %(shop)s", shop=facts["location"]),
+        "title": _title(facts),
         "body": f"{rating} · {topics}" if topics else rating,
         "url": case_path,
         "tag": f"alert-{alert_id}",
@@ -172,6 +172,15 @@ def alert_notification(facts: dict, subscription: PushSubscription) -> dict:
             "token": ack_token(subscription.user_id, alert_id),
         },
     }
+
+
+def _title(facts: dict) -> str:
+    """What the notification is about: a new alert, a case handed over, a follow-up due."""
+    if facts.get("event") == "case.assigned":
+        return _("A case at %(shop)s is now yours", shop=facts["location"])
+    if facts.get("event") == "case.follow_up_due":
+        return _("Follow-up due at %(shop)s", shop=facts["location"])
+    return _("Unhappy customer at %(shop)s", shop=facts["location"])
 
 
 @dataclass(frozen=True)

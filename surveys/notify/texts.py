@@ -68,6 +68,27 @@ def _surge_raised(facts: dict) -> tuple[str, list[str]]:
     return headline, lines + _inbox_line(facts)
 
 
+def _case_assigned(facts: dict) -> tuple[str, list[str]]:
+    headline = _("%(location)s: a case was handed to you", location=facts["location"])
+    return headline, _rating_line(facts) + _inbox_line(facts)
+
+
+def _follow_up_due(facts: dict) -> tuple[str, list[str]]:
+    headline = _("%(location)s: a follow-up is due", location=facts["location"])
+    return headline, _rating_line(facts) + _inbox_line(facts)
+
+
+def _rating_line(facts: dict) -> list[str]:
+    return [
+        _(
+            "A customer rated their visit %(rating)s of %(scale)s at %(time)s.",
+            rating=facts["rating"],
+            scale=facts["scale"],
+            time=_local_time(facts),
+        )
+    ]
+
+
 def _webhook_test(facts: dict) -> tuple[str, list[str]]:
     headline = _("%(location)s: this webhook works", location=facts["location"])
     return headline, [_("Counterpulse will send this location's alerts here.")]
@@ -100,6 +121,8 @@ DESCRIBERS = {
     "alert.escalated": _alert_escalated,
     "surge.raised": _surge_raised,
     "webhook.test": _webhook_test,
+    "case.assigned": _case_assigned,
+    "case.follow_up_due": _follow_up_due,
     "case.acknowledged": _case_event,
     "case.resolved": _case_event,
     "case.closed": _case_event,
