@@ -18,6 +18,7 @@ from surveys.models import (
     Webhook,
     utcnow,
 )
+from surveys.notify.grouping import enqueue_grouped_email
 from surveys.notify.outbox import enqueue_email, enqueue_push, enqueue_webhook
 from surveys.notify.push import push_subscriptions_for
 
@@ -36,17 +37,27 @@ def notify_alert_raised(alert: Alert, response: Response, location: Location) ->
         enqueue_push(subscription, "alert.raised", facts, location.default_language, alert=alert)
 
 
-def notify_alert_escalated(alert: Alert, waited_minutes: int) -> None:
-    """Tell every owner, and the location's webhooks, that nobody has taken the alert."""
-    facts = _alert_facts(alert.response, alert.location) | {
+def notify_alert_escalated(alert: Alert, waited_minutes: int, now=None) -> None:
+    """Tell the location's webhooks that nobody has taken the alert, and every owner in
+    their grouped escalation e-mail (grouping.py), which lists every such case."""
+    location = alert.location
+    facts = _alert_facts(alert.response, location) | {
         "waited_minutes": waited_minutes,
         "at": _iso(alert.created_at),
     }
-    _notify("alert.escalated", facts, alert.location, owners, alert=alert)
+    _tell_webhooks("alert.escalated", facts, location, alert=alert)
+    if current_app.config.get("SMTP_URL"):
+        case = {"alert_id": alert.id} | {
+            key: facts[key] for key in ("location", "timezone", "rating", "scale", "at")
+        }
+        case["waited_minutes"] = waited_minutes
+        for user in owners():
+            enqueue_grouped_email(user, "escalations", case, location.default_language, now)
 
 
-def notify_surge(surge: Surge, location: Location) -> None:
-    """Tell the location's managers and every owner, and the location's webhooks."""
+def notify_surge(surge: Surge, location: Location, now=None) -> None:
+    """Tell the location's webhooks, and its managers and every owner in their grouped
+    surge e-mail (grouping.py)."""
     facts = {
         "location_id": location.id,
         "location": location.name,
@@ -58,10 +69,11 @@ def notify_surge(surge: Surge, location: Location) -> None:
         "at": _iso(surge.raised_at),
     }
 
-    def recipients():
-        return list({user.id: user for user in managers_of(location) + owners()}.values())
-
-    _notify("surge.raised", facts, location, recipients)
+    _tell_webhooks("surge.raised", facts, location)
+    if current_app.config.get("SMTP_URL"):
+        people = {user.id: user for user in managers_of(location) + owners()}.values()
+        for user in people:
+            enqueue_grouped_email(user, "surges", facts, location.default_language, now)
 
 
 def managers_of(location: Location) -> list[User]:
@@ -89,8 +101,12 @@ def _notify(event: str, facts: dict, location: Location, recipients, *, alert=No
     if current_app.config.get("SMTP_URL"):
         for user in recipients():
             enqueue_email(user.email, event, facts, language, alert=alert)
+    _tell_webhooks(event, facts, location, alert=alert)
+
+
+def _tell_webhooks(event: str, facts: dict, location: Location, *, alert=None) -> None:
     for webhook in _webhooks_of(location):
-        enqueue_webhook(webhook, event, facts, language, alert=alert)
+        enqueue_webhook(webhook, event, facts, location.default_language, alert=alert)
 
 
 def _alert_facts(response: Response, location: Location) -> dict:
@@ -158,8 +174,7 @@ def notify_case_event(alert: Alert, action: str, actor: User) -> None:
         "by_user_id": actor.id,
         "at": _iso(utcnow()),
     }
-    for webhook in _webhooks_of(location):
-        enqueue_webhook(webhook, event, facts, location.default_language, alert=alert)
+    _tell_webhooks(event, facts, location, alert=alert)
 
 
 def _webhooks_of(location: Location):

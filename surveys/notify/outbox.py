@@ -179,6 +179,11 @@ def _facts(message: OutboxMessage) -> dict:
     if message.alert_id is not None:
         facts["alert_id"] = message.alert_id
         facts["case_url"] = case_url(message.alert_id)
+    if "cases" in facts:  # a grouped message (grouping.py): each case has its link
+        facts["cases"] = [
+            case | {"case_url": case_url(case["alert_id"])} if "alert_id" in case else case
+            for case in facts["cases"]
+        ]
     return facts
 
 

@@ -89,6 +89,43 @@ def _rating_line(facts: dict) -> list[str]:
     ]
 
 
+def _escalations(facts: dict) -> tuple[str, list[str]]:
+    """One e-mail for many overdue alerts: a line and a link per case."""
+    headline = _("Nobody has taken these alerts: %(count)s", count=len(facts["cases"]))
+    lines = [
+        _(
+            "%(location)s: rated %(rating)s of %(scale)s at %(time)s, waiting %(minutes)s "
+            "minutes. %(url)s",
+            location=case["location"],
+            rating=case["rating"],
+            scale=case["scale"],
+            time=_local_time(case),
+            minutes=case["waited_minutes"],
+            url=case["case_url"],
+        )
+        for case in facts["cases"]
+    ]
+    return headline, lines
+
+
+def _surges(facts: dict) -> tuple[str, list[str]]:
+    """One e-mail for the surges of a window, a line per surge."""
+    headline = _("Many negative answers: %(count)s", count=len(facts["cases"]))
+    lines = [
+        _(
+            "%(location)s: %(negatives)s of %(responses)s answers in the last %(minutes)s "
+            "minutes were negative (%(percent)s%%).",
+            location=case["location"],
+            negatives=case["negatives"],
+            responses=case["responses"],
+            minutes=case["window_minutes"],
+            percent=case["percent"],
+        )
+        for case in facts["cases"]
+    ]
+    return headline, lines
+
+
 def _webhook_test(facts: dict) -> tuple[str, list[str]]:
     headline = _("%(location)s: this webhook works", location=facts["location"])
     return headline, [_("Counterpulse will send this location's alerts here.")]
@@ -121,6 +158,8 @@ DESCRIBERS = {
     "alert.escalated": _alert_escalated,
     "surge.raised": _surge_raised,
     "webhook.test": _webhook_test,
+    "escalations": _escalations,
+    "surges": _surges,
     "case.assigned": _case_assigned,
     "case.follow_up_due": _follow_up_due,
     "case.acknowledged": _case_event,
