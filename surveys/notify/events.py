@@ -1,6 +1,8 @@
 """Who hears of an event: e-mails to the people who look after the location (only when
 SMTP_URL is set), a call to each of the location's active webhooks, and for a new alert a
-Web Push notification to each of those people's subscribed devices."""
+Web Push notification to each of those people's subscribed devices. Each person's channels
+and quiet hours (preferences.py) decide which of their messages go, and when; escalations
+and surges reach people grouped (grouping.py)."""
 
 from flask import current_app
 from sqlalchemy import select
@@ -20,6 +22,7 @@ from surveys.models import (
 )
 from surveys.notify.grouping import enqueue_grouped_email
 from surveys.notify.outbox import enqueue_email, enqueue_push, enqueue_webhook
+from surveys.notify.preferences import email_at, push_now
 from surveys.notify.push import push_subscriptions_for
 
 TOPIC_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTI)
@@ -33,8 +36,10 @@ def notify_alert_raised(alert: Alert, response: Response, location: Location) ->
         return managers_of(location) or owners()
 
     _notify("alert.raised", facts, location, recipients, alert=alert)
+    now = utcnow()
     for subscription in push_subscriptions_for(location):
-        enqueue_push(subscription, "alert.raised", facts, location.default_language, alert=alert)
+        if push_now(subscription.user, location.timezone, now):
+            enqueue_push(subscription, "alert.raised", facts, location.default_language, alert=alert)
 
 
 def notify_alert_escalated(alert: Alert, waited_minutes: int, now=None) -> None:
@@ -52,7 +57,7 @@ def notify_alert_escalated(alert: Alert, waited_minutes: int, now=None) -> None:
         }
         case["waited_minutes"] = waited_minutes
         for user in owners():
-            enqueue_grouped_email(user, "escalations", case, location.default_language, now)
+            _group(user, "escalations", case, location, now)
 
 
 def notify_surge(surge: Surge, location: Location, now=None) -> None:
@@ -73,7 +78,7 @@ def notify_surge(surge: Surge, location: Location, now=None) -> None:
     if current_app.config.get("SMTP_URL"):
         people = {user.id: user for user in managers_of(location) + owners()}.values()
         for user in people:
-            enqueue_grouped_email(user, "surges", facts, location.default_language, now)
+            _group(user, "surges", facts, location, now)
 
 
 def managers_of(location: Location) -> list[User]:
@@ -99,9 +104,19 @@ def _notify(event: str, facts: dict, location: Location, recipients, *, alert=No
     on) and the webhook calls."""
     language = location.default_language
     if current_app.config.get("SMTP_URL"):
+        now = utcnow()
         for user in recipients():
-            enqueue_email(user.email, event, facts, language, alert=alert)
+            if (at := email_at(user, location.timezone, now)) is not None:
+                enqueue_email(user.email, event, facts, language, alert=alert).next_attempt_at = at
     _tell_webhooks(event, facts, location, alert=alert)
+
+
+def _group(user: User, kind: str, case: dict, location: Location, now) -> None:
+    """Add the case to the user's grouped e-mail, unless they chose no e-mail; held past
+    their quiet hours."""
+    now = now or utcnow()
+    if (at := email_at(user, location.timezone, now)) is not None:
+        enqueue_grouped_email(user, kind, case, location.default_language, now, not_before=at)
 
 
 def _tell_webhooks(event: str, facts: dict, location: Location, *, alert=None) -> None:
@@ -189,8 +204,12 @@ def tell_holder(alert: Alert, user: User, event: str) -> None:
     location = alert.location
     facts = _alert_facts(alert.response, location) | {"event": event, "at": _iso(alert.created_at)}
     language = location.default_language
-    if current_app.config.get("SMTP_URL"):
-        enqueue_email(user.email, event, facts, language, alert=alert)
+    now = utcnow()
+    at = email_at(user, location.timezone, now)
+    if current_app.config.get("SMTP_URL") and at is not None:
+        enqueue_email(user.email, event, facts, language, alert=alert).next_attempt_at = at
+    if not push_now(user, location.timezone, now):
+        return
     for subscription in db.session.scalars(
         select(PushSubscription).where(PushSubscription.user_id == user.id)
     ):

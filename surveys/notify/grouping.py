@@ -21,9 +21,15 @@ from surveys.notify.outbox import enqueue_email
 
 
 def enqueue_grouped_email(
-    user: User, kind: str, case: dict, language: str, now: datetime | None = None
+    user: User,
+    kind: str,
+    case: dict,
+    language: str,
+    now: datetime | None = None,
+    not_before: datetime | None = None,
 ) -> OutboxMessage:
-    """Add one case to the user's pending digest of this kind, or start one."""
+    """Add one case to the user's pending digest of this kind, or start one, due no sooner
+    than `not_before` (the end of the user's quiet hours)."""
     now = now or utcnow()
     key = f"{kind}:{user.id}"
     pending = db.session.scalars(
@@ -39,7 +45,7 @@ def enqueue_grouped_email(
         # A new dict: the JSON column notices reassignment, not mutation in place.
         pending.payload = pending.payload | {"facts": _digest_facts(cases)}
         return pending
-    due = _next_slot(key, now)  # before the new row exists: an autoflush would count it
+    due = max(_next_slot(key, now), not_before or now)  # before the new row exists: an autoflush would count it
     message = enqueue_email(user.email, kind, _digest_facts([case]), language)
     message.group_key = key
     message.next_attempt_at = due

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from py_vapid import Vapid02
 from pywebpush import WebPusher
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import contains_eager
 
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
@@ -134,6 +135,7 @@ def push_subscriptions_for(location: Location) -> list[PushSubscription]:
     statement = (
         select(PushSubscription)
         .join(User, PushSubscription.user_id == User.id)
+        .options(contains_eager(PushSubscription.user))  # their choices, in the same query
         .where(User.active, looks_after)
         .order_by(PushSubscription.id)
     )
