@@ -39,7 +39,9 @@ def notify_alert_raised(alert: Alert, response: Response, location: Location) ->
     now = utcnow()
     for subscription in push_subscriptions_for(location):
         if push_now(subscription.user, location.timezone, now):
-            enqueue_push(subscription, "alert.raised", facts, location.default_language, alert=alert)
+            enqueue_push(
+                subscription, "alert.raised", facts, location.default_language, alert=alert
+            )
 
 
 def notify_alert_escalated(alert: Alert, waited_minutes: int, now=None) -> None:

@@ -45,7 +45,9 @@ def enqueue_grouped_email(
         # A new dict: the JSON column notices reassignment, not mutation in place.
         pending.payload = pending.payload | {"facts": _digest_facts(cases)}
         return pending
-    due = max(_next_slot(key, now), not_before or now)  # before the new row exists: an autoflush would count it
+    due = max(
+        _next_slot(key, now), not_before or now
+    )  # before the new row exists: an autoflush would count it
     message = enqueue_email(user.email, kind, _digest_facts([case]), language)
     message.group_key = key
     message.next_attempt_at = due

@@ -92,7 +92,11 @@ def test_surges_at_several_shops_make_one_mail_per_person(app, device, demo, smt
     manager = add_manager("manager@shop.example", shop, other)
     for location in (shop, other):
         surge = Surge(
-            location_id=location.id, raised_at=utcnow(), window_minutes=15, responses=10, negatives=8
+            location_id=location.id,
+            raised_at=utcnow(),
+            window_minutes=15,
+            responses=10,
+            negatives=8,
         )
         db.session.add(surge)
         db.session.flush()
@@ -106,4 +110,3 @@ def test_surges_at_several_shops_make_one_mail_per_person(app, device, demo, smt
     assert by_person[manager.email]["Subject"] == "Many negative answers: 2"
     assert "Demo shop: 8 of 10 answers in the last 15 minutes were negative (80%)." in body
     assert "Other shop: 8 of 10 answers" in body
-

@@ -9,7 +9,7 @@ from surveys.db import db
 from surveys.models import Role, utcnow
 from surveys.notify.worker import deliver_due, run_checks
 from tests.surveys.notify.conftest import add_manager, sad_tap
-from tests.surveys.notify.test_push import push_service, subscribed  # noqa: F401 (fixture)
+from tests.surveys.notify.test_push import subscribed
 
 
 def test_the_colleague_a_case_is_handed_to_hears_of_it(app, device, demo, smtp, push_service):
