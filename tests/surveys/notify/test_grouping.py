@@ -36,20 +36,20 @@ def escalation_mails(smtp) -> list:
     return [m for m in smtp.messages if m["Subject"].startswith("Nobody has taken")]
 
 
-def test_many_escalations_make_one_mail_per_owner_listing_every_case(app, device, demo, smtp):
+def test_200_escalations_make_one_mail_per_owner_listing_every_case(app, device, demo, smtp):
     shop = db.session.get(Location, demo.location_id)
     add_manager("second-owner@shop.example", role=Role.OWNER)
     shop.escalate_after_minutes = 5
-    alerts = overdue_alerts(shop, 40)
+    alerts = overdue_alerts(shop, 200)
     deliver_all()
     smtp.messages.clear()  # the raised alerts' own mails
-    assert len(escalate_overdue_alerts()) == 40
+    assert len(escalate_overdue_alerts()) == 200
     db.session.commit()
     deliver_all()
     mails = escalation_mails(smtp)
     assert sorted(m["To"] for m in mails) == sorted([demo.owner_email, "second-owner@shop.example"])
     for mail in mails:
-        assert mail["Subject"] == "Nobody has taken these alerts: 40"
+        assert mail["Subject"] == "Nobody has taken these alerts: 200"
         body = text(mail)
         for alert in alerts:
             assert f"http://localhost/admin/alerts/{alert.id}\n" in body
