@@ -62,6 +62,7 @@ OUTBOX_DEFAULTS = {
     "OUTBOX_LEASE_SECONDS": 120,
     "OUTBOX_POLL_SECONDS": 1,
     "OUTBOX_CHECK_SECONDS": 15,
+    "NOTIFY_GROUP_WINDOW_SECONDS": 600,  # at most one escalation / surge e-mail per person
     "PRIVACY_PURGE_SECONDS": 3600,  # how often the worker runs the retention purge
 }
 CONTENT_SECURITY_POLICY = (

@@ -1,5 +1,5 @@
 """The signed-in user's own account: change the password, sign out everywhere, choose the
-digest e-mail."""
+digest e-mail, how alerts reach them."""
 
 from flask import current_app, flash, request, session, url_for
 from flask_babel import gettext as _
@@ -13,8 +13,10 @@ from admin.rendering import render_page, see_other
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
 from surveys.notify.digests import set_digest
+from surveys.notify.preferences import set_preferences
 from surveys.notify.push import application_server_key, subscriptions_of
 from surveys.people.sessions import change_password, sign_out_everywhere
+from surveys.places.locations import time_zones
 from surveys.ratelimit import BudgetSpent, take_attempt
 
 ACCOUNT_PAGE = "admin/account/page.html"
@@ -31,6 +33,7 @@ def _push_context() -> dict:
     return {
         "push_subscriptions": subscriptions_of(current_user),
         "vapid_key": application_server_key(),
+        "time_zones": time_zones(),
     }
 
 
@@ -86,4 +89,18 @@ def account_digest():
         return render_page(ACCOUNT_PAGE, status=422, errors=invalid.errors, **_push_context())
     db.session.commit()
     flash(_("Your digest choice is saved."))
+    return see_other(url_for("admin.account"))
+
+
+@bp.post("/account/notifications")
+def account_notifications():
+    """Choose the channels (push, e-mail) and quiet hours of one's alerts."""
+    user = current_user._get_current_object()
+    try:
+        set_preferences(user, request.form)
+    except SubmissionInvalid as invalid:
+        db.session.rollback()
+        return render_page(ACCOUNT_PAGE, status=422, errors=invalid.errors, **_push_context())
+    db.session.commit()
+    flash(_("Your choice of how alerts reach you is saved."))
     return see_other(url_for("admin.account"))

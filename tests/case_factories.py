@@ -49,6 +49,21 @@ def make_user(email: str, role: Role, locations: list[Location] = ()) -> User:
     return user
 
 
+def reachable_by_push(location: Location) -> User:
+    """A manager of the location with a phone subscribed to Web Push, so that the location's
+    manager_on_duty flag promises a manager (surveys/cases/presence.py). The endpoint is a
+    loopback address the app refuses to call, so nothing leaves the machine."""
+    from surveys.models import PushSubscription
+
+    manager = make_user(f"on-duty-{uuid.uuid4().hex[:8]}@example.com", Role.MANAGER, [location])
+    endpoint = f"https://127.0.0.1:9/push/{uuid.uuid4().hex}"
+    db.session.add(
+        PushSubscription(user=manager, endpoint=endpoint, p256dh="x", auth="y", label="phone")
+    )
+    db.session.flush()
+    return manager
+
+
 def use_test_password(user: User) -> None:
     """Let an existing account sign in with the test password."""
     user.password_hash = _password_hash()

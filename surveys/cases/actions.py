@@ -18,6 +18,7 @@ from surveys.cases.coupons import DEFAULT_VALID_DAYS, MAX_VALID_DAYS, issue_coup
 from surveys.db import db
 from surveys.errors import CaseChanged, NotAllowed, NotVisible, SubmissionInvalid
 from surveys.models import ALLOWED_FROM, Alert, EventKind, Location, Outcome, Remedy, Role, User
+from surveys.notify.events import notify_case_event
 from surveys.numbers import whole_number
 from surveys.people.access import can_acknowledge, can_act_on_location, can_see_location
 from surveys.people.audit import record_audit
@@ -73,6 +74,7 @@ def act_on_case(
             alert_id=alert.id,
             status=alert.status.value,
         )
+        notify_case_event(alert, action, user)
         db.session.flush()
     except StaleDataError:  # any flush, even an autoflush, may find the version moved on
         raise CaseChanged() from None

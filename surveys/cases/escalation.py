@@ -43,7 +43,7 @@ def escalate_overdue_alerts(now: datetime | None = None) -> list[Alert]:
     for alert in candidates:
         if is_overdue(alert, alert.location, now) and _claim_escalation(alert, now):
             waited = int((now - alert.created_at).total_seconds() // 60)
-            notify_alert_escalated(alert, waited)
+            notify_alert_escalated(alert, waited, now)
             escalated.append(alert)
     db.session.flush()
     return escalated
@@ -141,6 +141,6 @@ def _raise_once(location: Location, window: Window, now: datetime) -> Surge | No
     )
     db.session.add(surge)
     db.session.flush()
-    notify_surge(surge, location)
+    notify_surge(surge, location, now)
     db.session.flush()
     return surge

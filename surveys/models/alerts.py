@@ -130,6 +130,7 @@ class Alert(db.Model):
     remedy_note: Mapped[str | None] = mapped_column(Text)
     amount_cents: Mapped[int | None]
     follow_up_at: Mapped[datetime | None]
+    follow_up_reminded_at: Mapped[datetime | None]  # its holder was reminded, once
     closed_at: Mapped[datetime | None]
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome))
     # How many apology e-mails were queued: the page posts the count it showed, so a double
@@ -247,6 +248,7 @@ class Alert(db.Model):
         if at <= utcnow():
             raise SubmissionInvalid({"follow_up_at": str(_l("Please choose a time to come."))})
         self.follow_up_at = at
+        self.follow_up_reminded_at = None
         self.add_event(EventKind.FOLLOW_UP_SCHEDULED, by, at=at.isoformat())
 
     def close(self, by: User, outcome: Outcome, note: str | None = None) -> None:

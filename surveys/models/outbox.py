@@ -43,7 +43,10 @@ def new_message_id() -> str:
 class OutboxMessage(db.Model):
     """One e-mail or webhook call to make, kept until it is delivered or given up."""
 
-    __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        Index("ix_outbox_message_group", "group_key", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[str] = mapped_column(String(40), unique=True, default=new_message_id)
@@ -65,6 +68,8 @@ class OutboxMessage(db.Model):
     webhook_id: Mapped[int | None] = mapped_column(ForeignKey("webhook.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None]
+    # The digest this message is, per person ("escalation:<user id>"); see notify/grouping.py.
+    group_key: Mapped[str | None] = mapped_column(String(80))
 
     # A backref keeps Alert's own module untouched; raise_alert appends through it so the
     # messages join the session together with the alert, inside the caller's savepoint.

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, false
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from surveys.db import db
@@ -46,6 +46,12 @@ class User(db.Model):
     # The digest e-mail: "off", "daily" or "weekly" (surveys/notify/digests.py), in this language.
     digest_frequency: Mapped[str] = mapped_column(String(10), default="off", server_default="off")
     digest_language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
+    # How alerts reach the user (surveys/notify/preferences.py): channels and quiet hours.
+    notify_push: Mapped[bool] = mapped_column(default=True, server_default=true())
+    notify_email: Mapped[bool] = mapped_column(default=True, server_default=true())
+    quiet_start: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", local
+    quiet_end: Mapped[str | None] = mapped_column(String(5))
+    timezone: Mapped[str | None] = mapped_column(String(64))  # None: the location's
 
     locations: Mapped[list[Location]] = relationship(secondary=user_location)
 

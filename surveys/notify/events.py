@@ -1,6 +1,8 @@
 """Who hears of an event: e-mails to the people who look after the location (only when
 SMTP_URL is set), a call to each of the location's active webhooks, and for a new alert a
-Web Push notification to each of those people's subscribed devices."""
+Web Push notification to each of those people's subscribed devices. Each person's channels
+and quiet hours (preferences.py) decide which of their messages go, and when; escalations
+and surges reach people grouped (grouping.py)."""
 
 from flask import current_app
 from sqlalchemy import select
@@ -9,6 +11,7 @@ from surveys.db import db
 from surveys.models import (
     Alert,
     Location,
+    PushSubscription,
     QuestionKind,
     Response,
     Role,
@@ -17,7 +20,9 @@ from surveys.models import (
     Webhook,
     utcnow,
 )
+from surveys.notify.grouping import enqueue_grouped_email
 from surveys.notify.outbox import enqueue_email, enqueue_push, enqueue_webhook
+from surveys.notify.preferences import email_at, push_now
 from surveys.notify.push import push_subscriptions_for
 
 TOPIC_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTI)
@@ -31,21 +36,35 @@ def notify_alert_raised(alert: Alert, response: Response, location: Location) ->
         return managers_of(location) or owners()
 
     _notify("alert.raised", facts, location, recipients, alert=alert)
+    now = utcnow()
     for subscription in push_subscriptions_for(location):
-        enqueue_push(subscription, "alert.raised", facts, location.default_language, alert=alert)
+        if push_now(subscription.user, location.timezone, now):
+            enqueue_push(
+                subscription, "alert.raised", facts, location.default_language, alert=alert
+            )
 
 
-def notify_alert_escalated(alert: Alert, waited_minutes: int) -> None:
-    """Tell every owner, and the location's webhooks, that nobody has taken the alert."""
-    facts = _alert_facts(alert.response, alert.location) | {
+def notify_alert_escalated(alert: Alert, waited_minutes: int, now=None) -> None:
+    """Tell the location's webhooks that nobody has taken the alert, and every owner in
+    their grouped escalation e-mail (grouping.py), which lists every such case."""
+    location = alert.location
+    facts = _alert_facts(alert.response, location) | {
         "waited_minutes": waited_minutes,
         "at": _iso(alert.created_at),
     }
-    _notify("alert.escalated", facts, alert.location, owners, alert=alert)
+    _tell_webhooks("alert.escalated", facts, location, alert=alert)
+    if current_app.config.get("SMTP_URL"):
+        case = {"alert_id": alert.id} | {
+            key: facts[key] for key in ("location", "timezone", "rating", "scale", "at")
+        }
+        case["waited_minutes"] = waited_minutes
+        for user in owners():
+            _group(user, "escalations", case, location, now)
 
 
-def notify_surge(surge: Surge, location: Location) -> None:
-    """Tell the location's managers and every owner, and the location's webhooks."""
+def notify_surge(surge: Surge, location: Location, now=None) -> None:
+    """Tell the location's webhooks, and its managers and every owner in their grouped
+    surge e-mail (grouping.py)."""
     facts = {
         "location_id": location.id,
         "location": location.name,
@@ -57,10 +76,11 @@ def notify_surge(surge: Surge, location: Location) -> None:
         "at": _iso(surge.raised_at),
     }
 
-    def recipients():
-        return list({user.id: user for user in managers_of(location) + owners()}.values())
-
-    _notify("surge.raised", facts, location, recipients)
+    _tell_webhooks("surge.raised", facts, location)
+    if current_app.config.get("SMTP_URL"):
+        people = {user.id: user for user in managers_of(location) + owners()}.values()
+        for user in people:
+            _group(user, "surges", facts, location, now)
 
 
 def managers_of(location: Location) -> list[User]:
@@ -86,13 +106,24 @@ def _notify(event: str, facts: dict, location: Location, recipients, *, alert=No
     on) and the webhook calls."""
     language = location.default_language
     if current_app.config.get("SMTP_URL"):
+        now = utcnow()
         for user in recipients():
-            enqueue_email(user.email, event, facts, language, alert=alert)
-    webhooks = db.session.scalars(
-        select(Webhook).where(Webhook.location_id == location.id, Webhook.active)
-    )
-    for webhook in webhooks:
-        enqueue_webhook(webhook, event, facts, language, alert=alert)
+            if (at := email_at(user, location.timezone, now)) is not None:
+                enqueue_email(user.email, event, facts, language, alert=alert).next_attempt_at = at
+    _tell_webhooks(event, facts, location, alert=alert)
+
+
+def _group(user: User, kind: str, case: dict, location: Location, now) -> None:
+    """Add the case to the user's grouped e-mail, unless they chose no e-mail; held past
+    their quiet hours."""
+    now = now or utcnow()
+    if (at := email_at(user, location.timezone, now)) is not None:
+        enqueue_grouped_email(user, kind, case, location.default_language, now, not_before=at)
+
+
+def _tell_webhooks(event: str, facts: dict, location: Location, *, alert=None) -> None:
+    for webhook in _webhooks_of(location):
+        enqueue_webhook(webhook, event, facts, location.default_language, alert=alert)
 
 
 def _alert_facts(response: Response, location: Location) -> dict:
@@ -132,3 +163,56 @@ def topic_labels(response: Response, language: str) -> list[str]:
 
 def _iso(moment) -> str | None:
     return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+
+CASE_EVENTS = {
+    "acknowledge": "case.acknowledged",
+    "resolve": "case.resolved",
+    "close": "case.closed",
+    "reopen": "case.reopened",
+}
+
+
+def notify_case_event(alert: Alert, action: str, actor: User) -> None:
+    """Tell the location's webhooks that a case moved on (acknowledged, resolved, closed,
+    reopened), and a colleague that a case was handed to them, in the action's
+    transaction. The actor is named by id only."""
+    if action == "assign" and alert.assigned_to is not None and alert.assigned_to != actor:
+        tell_holder(alert, alert.assigned_to, "case.assigned")
+    event = CASE_EVENTS.get(action)
+    if event is None:
+        return
+    location = alert.location
+    facts = {
+        "event": event,
+        "location_id": location.id,
+        "location": location.name,
+        "status": alert.status.value,
+        "by_user_id": actor.id,
+        "at": _iso(utcnow()),
+    }
+    _tell_webhooks(event, facts, location, alert=alert)
+
+
+def _webhooks_of(location: Location):
+    return db.session.scalars(
+        select(Webhook).where(Webhook.location_id == location.id, Webhook.active)
+    )
+
+
+def tell_holder(alert: Alert, user: User, event: str) -> None:
+    """Tell one person about a case of theirs: on each of their push devices, and by e-mail
+    when SMTP is set."""
+    location = alert.location
+    facts = _alert_facts(alert.response, location) | {"event": event, "at": _iso(alert.created_at)}
+    language = location.default_language
+    now = utcnow()
+    at = email_at(user, location.timezone, now)
+    if current_app.config.get("SMTP_URL") and at is not None:
+        enqueue_email(user.email, event, facts, language, alert=alert).next_attempt_at = at
+    if not push_now(user, location.timezone, now):
+        return
+    for subscription in db.session.scalars(
+        select(PushSubscription).where(PushSubscription.user_id == user.id)
+    ):
+        enqueue_push(subscription, event, facts, language, alert=alert)

@@ -173,12 +173,23 @@ def _prepare(message: OutboxMessage) -> Callable[[], Outcome]:
 
 
 def _facts(message: OutboxMessage) -> dict:
-    """The stored facts plus what is known only after the alert was saved: its id."""
+    """The stored facts plus what is known only after the alert was saved: its id, and the
+    address of its case page, which every e-mail and webhook about a case links to."""
     facts = dict(message.payload["facts"])
     if message.alert_id is not None:
         facts["alert_id"] = message.alert_id
-        facts["inbox_url"] = current_app.config["PUBLIC_URL"].rstrip("/") + "/admin/"
+        facts["case_url"] = case_url(message.alert_id)
+    if "cases" in facts:  # a grouped message (grouping.py): each case has its link
+        facts["cases"] = [
+            case | {"case_url": case_url(case["alert_id"])} if "alert_id" in case else case
+            for case in facts["cases"]
+        ]
     return facts
+
+
+def case_url(alert_id: int) -> str:
+    """The full address of a case page under PUBLIC_URL."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + f"/admin/alerts/{alert_id}"
 
 
 def _prepare_email(message: OutboxMessage) -> Callable[[], Outcome]:

@@ -17,6 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from py_vapid import Vapid02
 from pywebpush import WebPusher
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import contains_eager
 
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
@@ -134,6 +135,7 @@ def push_subscriptions_for(location: Location) -> list[PushSubscription]:
     statement = (
         select(PushSubscription)
         .join(User, PushSubscription.user_id == User.id)
+        .options(contains_eager(PushSubscription.user))  # their choices, in the same query
         .where(User.active, looks_after)
         .order_by(PushSubscription.id)
     )
@@ -162,7 +164,7 @@ def alert_notification(facts: dict, subscription: PushSubscription) -> dict:
     topics = ", ".join(facts.get("topic_labels") or [])
     case_path = f"/admin/alerts/{alert_id}"
     return {
-        "title": _("Unhappy customer at %(shop)s", shop=facts["location"]),
+        "title": _title(facts),
         "body": f"{rating} · {topics}" if topics else rating,
         "url": case_path,
         "tag": f"alert-{alert_id}",
@@ -172,6 +174,15 @@ def alert_notification(facts: dict, subscription: PushSubscription) -> dict:
             "token": ack_token(subscription.user_id, alert_id),
         },
     }
+
+
+def _title(facts: dict) -> str:
+    """What the notification is about: a new alert, a case handed over, a follow-up due."""
+    if facts.get("event") == "case.assigned":
+        return _("A case at %(shop)s is now yours", shop=facts["location"])
+    if facts.get("event") == "case.follow_up_due":
+        return _("Follow-up due at %(shop)s", shop=facts["location"])
+    return _("Unhappy customer at %(shop)s", shop=facts["location"])
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,64 @@ def _surge_raised(facts: dict) -> tuple[str, list[str]]:
     return headline, lines + _inbox_line(facts)
 
 
+def _case_assigned(facts: dict) -> tuple[str, list[str]]:
+    headline = _("%(location)s: a case was handed to you", location=facts["location"])
+    return headline, _rating_line(facts) + _inbox_line(facts)
+
+
+def _follow_up_due(facts: dict) -> tuple[str, list[str]]:
+    headline = _("%(location)s: a follow-up is due", location=facts["location"])
+    return headline, _rating_line(facts) + _inbox_line(facts)
+
+
+def _rating_line(facts: dict) -> list[str]:
+    return [
+        _(
+            "A customer rated their visit %(rating)s of %(scale)s at %(time)s.",
+            rating=facts["rating"],
+            scale=facts["scale"],
+            time=_local_time(facts),
+        )
+    ]
+
+
+def _escalations(facts: dict) -> tuple[str, list[str]]:
+    """One e-mail for many overdue alerts: a line and a link per case."""
+    headline = _("Nobody has taken these alerts: %(count)s", count=len(facts["cases"]))
+    lines = [
+        _(
+            "%(location)s: rated %(rating)s of %(scale)s at %(time)s, waiting %(minutes)s "
+            "minutes. %(url)s",
+            location=case["location"],
+            rating=case["rating"],
+            scale=case["scale"],
+            time=_local_time(case),
+            minutes=case["waited_minutes"],
+            url=case["case_url"],
+        )
+        for case in facts["cases"]
+    ]
+    return headline, lines
+
+
+def _surges(facts: dict) -> tuple[str, list[str]]:
+    """One e-mail for the surges of a window, a line per surge."""
+    headline = _("Many negative answers: %(count)s", count=len(facts["cases"]))
+    lines = [
+        _(
+            "%(location)s: %(negatives)s of %(responses)s answers in the last %(minutes)s "
+            "minutes were negative (%(percent)s%%).",
+            location=case["location"],
+            negatives=case["negatives"],
+            responses=case["responses"],
+            minutes=case["window_minutes"],
+            percent=case["percent"],
+        )
+        for case in facts["cases"]
+    ]
+    return headline, lines
+
+
 def _webhook_test(facts: dict) -> tuple[str, list[str]]:
     headline = _("%(location)s: this webhook works", location=facts["location"])
     return headline, [_("Counterpulse will send this location's alerts here.")]
@@ -81,7 +139,18 @@ def _local_time(facts: dict) -> str:
 
 
 def _inbox_line(facts: dict) -> list[str]:
-    return [_("Open the inbox: %(url)s", url=facts["inbox_url"])] if facts.get("inbox_url") else []
+    """The link to the case the message is about (surges have none)."""
+    return [_("Open the case: %(url)s", url=facts["case_url"])] if facts.get("case_url") else []
+
+
+def _case_event(facts: dict) -> tuple[str, list[str]]:
+    headlines = {
+        "case.acknowledged": _("%(location)s: a case was acknowledged", location=facts["location"]),
+        "case.resolved": _("%(location)s: a case was resolved", location=facts["location"]),
+        "case.closed": _("%(location)s: a case was closed", location=facts["location"]),
+        "case.reopened": _("%(location)s: a case was reopened", location=facts["location"]),
+    }
+    return headlines[facts["event"]], _inbox_line(facts)
 
 
 DESCRIBERS = {
@@ -89,4 +158,12 @@ DESCRIBERS = {
     "alert.escalated": _alert_escalated,
     "surge.raised": _surge_raised,
     "webhook.test": _webhook_test,
+    "escalations": _escalations,
+    "surges": _surges,
+    "case.assigned": _case_assigned,
+    "case.follow_up_due": _follow_up_due,
+    "case.acknowledged": _case_event,
+    "case.resolved": _case_event,
+    "case.closed": _case_event,
+    "case.reopened": _case_event,
 }

@@ -20,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from surveys.cases.escalation import escalate_overdue_alerts, raise_surges
+from surveys.cases.follow_ups import remind_due_follow_ups
 from surveys.db import db, is_database_busy, sqlite_write_intent
 from surveys.notify.digests import send_due_digests
 from surveys.notify.outbox import ENQUEUED, deliver_next, give_up_abandoned
@@ -69,6 +70,7 @@ def _purge() -> None:
 JOBS: list[tuple[str, str, Callable[[], object]]] = [
     ("escalation", "OUTBOX_CHECK_SECONDS", _in_transaction(escalate_overdue_alerts)),
     ("surges", "OUTBOX_CHECK_SECONDS", _in_transaction(raise_surges)),
+    ("follow-ups", "OUTBOX_CHECK_SECONDS", _in_transaction(remind_due_follow_ups)),
     ("abandoned-messages", "OUTBOX_CHECK_SECONDS", _in_transaction(give_up_abandoned)),
     ("digests", "OUTBOX_CHECK_SECONDS", send_due_digests),
     ("retention-purge", "PRIVACY_PURGE_SECONDS", _purge),

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from surveys.db import db
 from surveys.demo.shops import DEMO_LOCATION
 from surveys.models import Alert, AlertStatus, FollowUp, Location, Response
+from tests.case_factories import reachable_by_push
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
@@ -134,6 +135,9 @@ def test_pairing_link_opens_the_start_screen(page, live_server, demo):
 
 def test_unhappy_armenian_customer_reaches_a_manager(app, demo, tablet, live_server):
     """One tap to Armenian, the saddest face, a full follow-up; then a clean reset."""
+    with app.app_context():  # the manager on duty has push on, so the kiosk may promise
+        reachable_by_push(db.session.get(Location, demo.location_id))
+        db.session.commit()
     page = tablet
     page.get_by_role("link", name="Հայերեն").click()
     expect(page.locator("html")).to_have_attribute("lang", "hy")

@@ -20,7 +20,7 @@ from surveys.models import (
     Response,
     utcnow,
 )
-from tests.case_factories import csrf_headers, sign_in
+from tests.case_factories import csrf_headers, reachable_by_push, sign_in
 from tests.conftest import fresh_response_id
 
 PARTIAL = {"HX-Request-Type": "partial"}
@@ -82,6 +82,9 @@ def test_unhappy_tap_opens_the_follow_up_and_stores_the_alert_at_once(app, kiosk
 
 
 def test_follow_up_thanks_with_the_manager_message_when_one_is_on_duty(app, kiosk, demo):
+    with app.app_context():
+        reachable_by_push(db.session.get(Location, demo.location_id))
+        db.session.commit()
     form = tap_form(demo, 2)
     kiosk.post("/kiosk/responses", data=form, headers=PARTIAL)
     url = f"/kiosk/responses/{form['response_id']}/follow-up"

@@ -12,8 +12,9 @@ from sqlalchemy import update
 
 from surveys.authoring.templates import create_from_template
 from surveys.db import db
-from surveys.models import SurveyAssignment
+from surveys.models import Location, SurveyAssignment
 from tests.admin.test_auth import login
+from tests.case_factories import reachable_by_push
 from tests.kiosk.link_helpers import PARTIAL, demo_poster_code, form_of, mint, tap_form
 
 # (template, rating, screen, questions seen, header)
@@ -138,6 +139,9 @@ def test_only_the_tablet_promises_a_manager_after_an_unhappy_follow_up(
     client, app, demo, channel, promised, template
 ):
     survey = show_everywhere(app, demo, template)
+    with app.app_context():
+        reachable_by_push(db.session.get(Location, demo.location_id))
+        db.session.commit()
     follow_up = re.search(
         r'<form class="follow-up"[^>]*>.*?</form>', channel(client, app, demo, survey, 1), re.S
     )[0]

@@ -7,6 +7,7 @@ from surveys.authoring.templates import create_from_template
 from surveys.capture.next_screen import next_screen
 from surveys.db import db
 from surveys.models import Channel, Location
+from tests.case_factories import reachable_by_push
 
 CHANNELS = [Channel.KIOSK, Channel.RECEIPT, Channel.LINK]
 # (template, rating, screen, questions, negative)
@@ -23,10 +24,11 @@ SCREENS = [
 
 @pytest.fixture
 def shop(app_context):
-    """A shop with a manager on duty, so only the channel decides the promise."""
+    """A shop with a manager on duty and push on, so only the channel decides the promise."""
     location = Location(name="Shop", timezone="UTC", languages=["en"], manager_on_duty=True)
     db.session.add(location)
     db.session.flush()
+    reachable_by_push(location)
     return location
 
 

@@ -105,13 +105,15 @@ def test_escalation_tells_every_owner_and_the_webhooks_once(shop, demo):
     alert(shop, demo, minutes_ago=20, status=AlertStatus.ACKNOWLEDGED)
     assert escalate_overdue_alerts(NOW) == [overdue]
     assert overdue.escalated_at == NOW
-    messages = sent("alert.escalated")
-    assert sorted(m.destination for m in messages) == sorted([demo.owner_email, hook.url])
-    assert all(m.alert_id == overdue.id for m in messages)
-    assert messages[0].payload["facts"]["waited_minutes"] == 6
+    (call,) = sent("alert.escalated")
+    assert call.destination == hook.url and call.alert_id == overdue.id
+    assert call.payload["facts"]["waited_minutes"] == 6
+    (mail,) = sent("escalations")  # grouped per owner: notify/grouping.py
+    assert mail.destination == demo.owner_email
+    assert [case["alert_id"] for case in mail.payload["facts"]["cases"]] == [overdue.id]
     db.session.commit()
     assert escalate_overdue_alerts(NOW + timedelta(minutes=10)) == [younger]
-    assert len([m for m in sent("alert.escalated") if m.alert_id == overdue.id]) == 2
+    assert [m.alert_id for m in sent("alert.escalated")] == [overdue.id, younger.id]
 
 
 def test_an_alert_acknowledged_meanwhile_is_not_escalated(shop, demo):
@@ -166,8 +168,9 @@ def test_a_surge_is_raised_once_per_window_and_notified(shop, demo):
     answer(shop, demo, negative=False, minutes_ago=4)
     (surge,) = raise_surges(NOW)
     assert (surge.responses, surge.negatives, surge.window_minutes) == (4, 3, 15)
-    (mail,) = sent("surge.raised")
-    assert mail.destination == demo.owner_email and mail.payload["facts"]["percent"] == 75
+    (mail,) = sent("surges")  # grouped per person: notify/grouping.py
+    assert mail.destination == demo.owner_email
+    assert mail.payload["facts"]["cases"][0]["percent"] == 75
     db.session.commit()
     assert raise_surges(NOW + timedelta(minutes=5)) == []
     for minutes_ago in (-16, -17, -18, -19):  # answers that keep the surge going

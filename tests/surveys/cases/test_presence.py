@@ -12,6 +12,7 @@ from surveys.cases.presence import (
 )
 from surveys.db import db
 from surveys.models import InboxPresence, Location, utcnow
+from tests.case_factories import reachable_by_push
 
 
 def reported_seconds_ago(seconds: float) -> None:
@@ -23,9 +24,22 @@ def test_nobody_watching_and_nobody_on_duty_promises_nothing(people):
     assert not manager_is_watching(people.shop)
 
 
-def test_a_manager_on_duty_is_promised_without_any_inbox(people):
+def test_a_manager_on_duty_with_push_on_is_promised_without_any_inbox(people):
     people.shop.manager_on_duty = True
+    assert not manager_is_watching(people.shop), "on duty, but nobody's phone would be told"
+    manager = reachable_by_push(people.shop)
     assert manager_is_watching(people.shop)
+    manager.notify_push = False
+    assert not manager_is_watching(people.shop)
+    manager.notify_push = True
+    now = utcnow()
+    manager.quiet_start = (now - timedelta(hours=1)).strftime("%H:%M")
+    manager.quiet_end = (now + timedelta(hours=1)).strftime("%H:%M")
+    manager.timezone = "UTC"
+    assert not manager_is_watching(people.shop), "quiet hours: the push is skipped"
+    manager.quiet_start = manager.quiet_end = None
+    people.shop.manager_on_duty = False
+    assert not manager_is_watching(people.shop)
 
 
 def test_an_open_inbox_of_the_locations_manager_or_an_owner_counts(people):

@@ -11,6 +11,7 @@ from surveys.db import db
 from surveys.models import Location, Role, utcnow
 from surveys.notify.targets import add_webhook
 from surveys.people.accounts import create_user
+from tests.surveys.notify.push_service import PushService
 from tests.surveys.notify.receiver import Receiver
 from tests.surveys.notify.smtp import start_smtp
 
@@ -29,6 +30,15 @@ def smtp(app):
     app.config["SMTP_URL"] = url
     yield mailbox
     controller.stop()
+
+
+@pytest.fixture
+def push_service(app):
+    """A real Web Push service on loopback that decrypts what it receives."""
+    app.config["WEBHOOK_ALLOW_PRIVATE"] = True  # the push service listens on loopback
+    service = PushService().start()
+    yield service
+    service.stop()
 
 
 @pytest.fixture

@@ -38,8 +38,8 @@ def test_the_alert_mail_reaches_the_smtp_server(device, demo, smtp):
     assert mail["To"] == "manager@shop.example"
     assert mail["Auto-Submitted"] == "auto-generated" and mail["Reply-To"] is None
     assert mail["Subject"] == "Demo shop: a customer rated their visit 2 of 5"
-    assert "Open the inbox: http://localhost/admin/" in mail.get_payload()
     message = only(MessageKind.EMAIL)
+    assert f"Open the case: http://localhost/admin/alerts/{message.alert_id}" in mail.get_payload()
     assert mail["Message-ID"] == f"<{message.message_id}@counterpulse>"
     assert message.status == OutboxStatus.DELIVERED and message.delivered_at is not None
     assert message.attempts == 1 and message.claim_token is None

@@ -15,15 +15,7 @@ from surveys.notify.worker import deliver_due
 from surveys.people.audit import Actor
 from surveys.places.locations import create_location
 from tests.surveys.notify.conftest import add_manager, later, sad_tap
-from tests.surveys.notify.push_service import Device, PushService
-
-
-@pytest.fixture
-def push_service(app):
-    app.config["WEBHOOK_ALLOW_PRIVATE"] = True  # the push service listens on loopback
-    service = PushService().start()
-    yield service
-    service.stop()
+from tests.surveys.notify.push_service import Device
 
 
 def subscribed(user, push_service, name="phone"):
