@@ -55,6 +55,7 @@ NOT_FREE_TEXT: dict[str, str] = {
     "staff.name": "a member of staff, not a customer",
     "apology_text.body": "the shop's own apology, written by its managers before any case",
     "job_lease.holder": "which process holds a periodic job's lease",
+    "outbox_message.group_key": "a grouped message's kind and account id",
     "push_subscription.endpoint": "a manager's browser's push address, not a customer's",
     "push_subscription.p256dh": "a manager's browser's public key",
     "push_subscription.auth": "a manager's browser's push secret",

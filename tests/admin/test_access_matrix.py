@@ -50,6 +50,7 @@ MATRIX = {
     "admin.account_password": SIGNED_IN,
     "admin.account_sessions_end": SIGNED_IN,
     "admin.account_digest": SIGNED_IN,
+    "admin.account_notifications": SIGNED_IN,
     # The installable app: fetched by the browser without cookies.
     "admin.manifest": row(owner=OK, manager_a=OK, manager_b=OK, staff_a=OK, anonymous=OK),
     "admin.admin_service_worker": row(
