@@ -1,15 +1,17 @@
 """The alert inbox: the list, its live feed, and the presence the open inbox reports.
 
-Live updates are htmx polling, not Server-Sent Events: a poll is three index look-ups
-answered 204 when nothing changed, it works the same behind any number of gunicorn sync
-workers and hosts (the database carries the signal, no process memory, no pub/sub), and it
-holds no worker open per watching manager as a stream would. The cost is the wait for the
-next poll; bench/inbox.py measures it. Redis is not needed for this: the cursor is a few
-indexed look-ups, and the database is already shared by every host.
+The feed is the database cursor (three index look-ups, answered 204 when nothing changed),
+asked by static/js/inbox-feed.js. With REDIS_URL the page asks it only when told: the
+stream (`alerts_stream`, Server-Sent Events) relays what surveys/cases/live.py publishes
+after each commit that raised or changed an alert of the inbox's locations, and asks the
+database nothing while it is open. Without Redis, or while the stream is broken, the page
+polls every FEED_POLL_MS, which works the same behind any number of workers and hosts.
+Each open stream holds a gunicorn thread (docs/deploy.md says how many to give), so it ends
+after INBOX_STREAM_SECONDS and the browser reconnects.
 
-Browsers slow the timers of a tab hidden for minutes (Chrome: to once a minute), so the
-inbox is meant to stay visible on its phone or screen; the presence it reports lapses too,
-and the kiosk then stops promising that a manager will come.
+A hidden tab closes its stream and polls every HIDDEN_POLL_MS (browsers slow its timers
+anyway, so the chime still comes, later); shown again it asks at once. The presence it
+reports lapses with its timers, and the kiosk then stops promising that a manager will come.
 
 The same page is the case history: older pages, the overdue view and the search. Only the
 first page polls. Search words are posted (with CSRF) and kept in the session under a random
