@@ -163,7 +163,7 @@ def tap_to_card(served: Served, taps: int) -> list[float]:
         tablet = served.tablet()
         chance = random.Random(taps)
         for index in range(taps):
-            page.wait_for_timeout(chance.uniform(300, 1500))
+            page.wait_for_timeout(chance.uniform(300, 1500))  # a tap at a random moment
             sent = served.tap(tablet)
             rows = page.locator("#inbox-list [data-alert-id]")
             rows.nth(index).wait_for(state="attached", timeout=15000)
@@ -276,6 +276,7 @@ def poll_cost(served: Served, pollers: int, window: float) -> dict:
 
 
 def main() -> None:
+    sys.stdout.reconfigure(line_buffering=True)
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-inbox-stream-") as folder:
         workdir = Path(folder)

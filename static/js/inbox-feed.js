@@ -7,6 +7,7 @@
   "use strict";
   var STREAM_AGAIN_MS = 60000;
   var source = null, sourceUrl = null, failedUrl = null, streaming = false;
+  var REQUEST_GIVEN_UP_MS = 10000;
   var timer = null, requesting = null, pending = false;
 
   function feed() { return document.getElementById("inbox-feed"); }
@@ -15,9 +16,15 @@
   function check() {
     var element = feed();
     if (!element) { return; }
-    if (requesting && document.contains(requesting)) { pending = true; return; }
+    if (requesting && document.contains(requesting)) {
+      pending = true;
+      return;
+    }
     pending = false;
+    requesting = element;
     element.dispatchEvent(new CustomEvent("inbox-check"));
+    // Should htmx never report on it (dropped, or lost with its element), ask again later.
+    setTimeout(function () { if (requesting === element) { requestEnded(); } }, REQUEST_GIVEN_UP_MS);
   }
 
   function closeStream() {
@@ -67,18 +74,20 @@
     schedule();
   }
 
+  function isFeed(event) { return event.target && event.target.id === "inbox-feed"; }
+
   // The feed's element is replaced by its answer, so a request has ended when htmx says so
   // or when its element has left the page.
   function requestEnded() {
     requesting = null;
-    if (pending) { setTimeout(check, 0); }
+    if (pending) { pending = false; setTimeout(check, 0); }
   }
 
   document.addEventListener("htmx:before:request", function (event) {
-    if (event.target && event.target.id === "inbox-feed") { requesting = event.target; }
+    if (isFeed(event)) { requesting = event.target; }
   });
   document.addEventListener("htmx:finally:request", function (event) {
-    if (event.target === requesting) { requestEnded(); }
+    if (isFeed(event)) { requestEnded(); }
   });
   document.addEventListener("htmx:after:swap", function () {
     if (requesting && !document.contains(requesting)) { requestEnded(); }
