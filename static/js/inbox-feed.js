@@ -7,8 +7,8 @@
   "use strict";
   var STREAM_AGAIN_MS = 60000;
   var source = null, sourceUrl = null, failedUrl = null, streaming = false;
-  var REQUEST_GIVEN_UP_MS = 10000;
-  var timer = null, requesting = null, pending = false;
+  var REQUEST_GIVEN_UP_MS = 10000, RETRY_DROPPED_MS = 100;
+  var timer = null, requesting = null, started = false, pending = false;
 
   function feed() { return document.getElementById("inbox-feed"); }
   function hidden() { return document.visibilityState === "hidden"; }
@@ -22,8 +22,13 @@
     }
     pending = false;
     requesting = element;
+    started = false;
     element.dispatchEvent(new CustomEvent("inbox-check"));
-    // Should htmx never report on it (dropped, or lost with its element), ask again later.
+    // htmx drops a trigger while it still winds up the last request (hx-sync): try again.
+    setTimeout(function () {
+      if (requesting === element && !started) { requesting = null; check(); }
+    }, RETRY_DROPPED_MS);
+    // Should htmx never report on it (lost with its element), ask again later.
     setTimeout(function () { if (requesting === element) { requestEnded(); } }, REQUEST_GIVEN_UP_MS);
   }
 
@@ -84,7 +89,7 @@
   }
 
   document.addEventListener("htmx:before:request", function (event) {
-    if (isFeed(event)) { requesting = event.target; }
+    if (isFeed(event)) { requesting = event.target; started = true; }
   });
   document.addEventListener("htmx:finally:request", function (event) {
     if (isFeed(event)) { requestEnded(); }

@@ -52,6 +52,8 @@ def _collect(session: Session, _flush_context) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _publish(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint's release (begin_nested) fires this too: wait for the real commit
     changed = session.info.pop(_CHANGED, None)
     if changed and has_app_context() and (url := current_app.config.get("REDIS_URL")):
         publish(url, current_app.config["INBOX_CHANNEL_PREFIX"], changed)
@@ -59,6 +61,8 @@ def _publish(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint rolled back; what the outer transaction wrote may still commit
     session.info.pop(_CHANGED, None)
 
 

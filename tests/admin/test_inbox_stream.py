@@ -3,6 +3,7 @@ the open streams of those who may see it, and nobody else's; the stream is bound
 
 import os
 import queue
+import re
 import threading
 import uuid
 
@@ -114,6 +115,9 @@ def open_stream(base: str, email: str, query: str = "") -> Stream:
 def test_a_sad_tap_reaches_the_streams_of_its_shop_and_no_other(app, demo, people, live_server):
     ours = open_stream(live_server, "manager@demo.example")
     theirs = open_stream(live_server, "manager@other.example")
+    manager = signed_in(live_server, "manager@demo.example")
+    page = manager.get(f"{live_server}/admin/", timeout=30).text
+    feed = re.search(r'id="inbox-feed" hx-get="([^"]+)"', page).group(1).replace("&amp;", "&")
     try:
         kiosk = requests.Session()
         kiosk.post(f"{live_server}/kiosk/pair/{demo.pairing_code}", timeout=30)
@@ -121,6 +125,9 @@ def test_a_sad_tap_reaches_the_streams_of_its_shop_and_no_other(app, demo, peopl
         assert tap.status_code == 200
 
         assert ours.next_named() == ("changed", str(demo.location_id))
+        # Told after the commit (not a savepoint's release): the feed has the card already.
+        told = manager.get(f"{live_server}{feed}", timeout=30)
+        assert told.status_code == 200 and "rating 1 of 5" in told.text
         # Then an alert at the other shop: its manager's first event is that one, so the
         # demo shop's tap, published earlier on the same Redis, never reached them.
         with app.app_context():
