@@ -225,7 +225,8 @@ def stream_cost(served: Served, streams: int, window: float) -> dict:
         thread.start()
         threads.append(thread)
         readies.append(ready)
-    opened = sum(ready.wait(60) for ready in readies)
+    deadline = time.monotonic() + 120
+    opened = sum(ready.wait(max(0.0, deadline - time.monotonic())) for ready in readies)
     opening = served.queries - before
     before = served.queries
     started = time.monotonic()

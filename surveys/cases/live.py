@@ -38,7 +38,10 @@ def redis_client(url: str):
     if url not in _clients:
         import redis
 
-        _clients[url] = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+        # Each open stream holds a connection of its own (redis-py's pool stops at 100).
+        _clients[url] = redis.Redis.from_url(
+            url, socket_timeout=5, socket_connect_timeout=5, max_connections=10_000
+        )
     return _clients[url]
 
 
