@@ -33,6 +33,7 @@ from whitenoise import WhiteNoise
 from whitenoise.compress import Compressor
 
 from surveys import bounded_json
+from surveys.cases import live as _inbox_signal  # noqa: F401  (publishes inbox changes)
 from surveys.db import db, is_database_busy, sqlite_engine_options, sqlite_write_intent
 from surveys.errors import BUSY_MESSAGE
 from surveys.languages import SUPPORTED_LANGUAGES, text_direction
@@ -203,6 +204,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         # (Retry-After) instead: long enough for any normal write, short enough that a held
         # lock never ties up every worker.
         SQLITE_BUSY_TIMEOUT_SECONDS=5,
+        # The inbox's event stream (with REDIS_URL): each holds a gunicorn thread, so it ends
+        # after this long and the browser reconnects; a comment keeps proxies from closing it.
+        INBOX_STREAM_SECONDS=300,
+        INBOX_STREAM_HEARTBEAT_SECONDS=15,
+        INBOX_CHANNEL_PREFIX="counterpulse:inbox:",
     )
     app.config.from_prefixed_env("COUNTERPULSE")
     _config_from_plain_env(app)

@@ -1,15 +1,17 @@
 """The alert inbox: the list, its live feed, and the presence the open inbox reports.
 
-Live updates are htmx polling, not Server-Sent Events: a poll is three index look-ups
-answered 204 when nothing changed, it works the same behind any number of gunicorn sync
-workers and hosts (the database carries the signal, no process memory, no pub/sub), and it
-holds no worker open per watching manager as a stream would. The cost is the wait for the
-next poll; bench/inbox.py measures it. Redis is not needed for this: the cursor is a few
-indexed look-ups, and the database is already shared by every host.
+The feed is the database cursor (three index look-ups, answered 204 when nothing changed),
+asked by static/js/inbox-feed.js. With REDIS_URL the page asks it only when told: the
+stream (`alerts_stream`, Server-Sent Events) relays what surveys/cases/live.py publishes
+after each commit that raised or changed an alert of the inbox's locations, and asks the
+database nothing while it is open. Without Redis, or while the stream is broken, the page
+polls every FEED_POLL_MS, which works the same behind any number of workers and hosts.
+Each open stream holds a gunicorn thread (docs/deploy.md says how many to give), so it ends
+after INBOX_STREAM_SECONDS and the browser reconnects.
 
-Browsers slow the timers of a tab hidden for minutes (Chrome: to once a minute), so the
-inbox is meant to stay visible on its phone or screen; the presence it reports lapses too,
-and the kiosk then stops promising that a manager will come.
+A hidden tab closes its stream and polls every HIDDEN_POLL_MS (browsers slow its timers
+anyway, so the chime still comes, later); shown again it asks at once. The presence it
+reports lapses with its timers, and the kiosk then stops promising that a manager will come.
 
 The same page is the case history: older pages, the overdue view and the search. Only the
 first page polls. Search words are posted (with CSRF) and kept in the session under a random
@@ -18,9 +20,10 @@ token, so the customer's words never reach a URL or a request log.
 
 import secrets
 
-from flask import abort, render_template, request, session, url_for
+from flask import Response, abort, current_app, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from redis.exceptions import RedisError
 
 from admin import bp
 from admin.guards import refuse
@@ -38,6 +41,7 @@ from surveys.cases.inbox import (
     status_counts,
 )
 from surveys.cases.inbox_filter import clean_words, staff_choices, topic_choices
+from surveys.cases.live import stream_events, subscribe
 from surveys.cases.presence import HEARTBEAT_SECONDS, record_presence, watched_location_ids
 from surveys.db import db
 from surveys.errors import NotVisible, SubmissionInvalid
@@ -47,6 +51,10 @@ from surveys.people.access import visible_locations
 # Under a second from tap to screen even for a tap just after a poll: this wait plus the
 # tap's and the poll's own round trips (tens of milliseconds each, see docs/performance.md).
 FEED_POLL_MS = 750
+# A hidden tab polls this slowly (browsers slow its timers anyway), and at once when shown.
+HIDDEN_POLL_MS = 15000
+# How soon a browser reconnects a stream that ended or broke.
+STREAM_RETRY_MS = 1000
 
 
 # The session keeps the last few searches (a cookie must stay small), each under its token.
@@ -104,6 +112,8 @@ def _inbox_context(inbox: InboxFilter, cursor: FeedCursor | None, errors=None) -
         "staff_members": staff_choices(user),
         "heartbeat_seconds": HEARTBEAT_SECONDS,
         "feed_poll_ms": FEED_POLL_MS,
+        "hidden_poll_ms": HIDDEN_POLL_MS,
+        "feed_stream": bool(current_app.config.get("REDIS_URL")),
     }
 
 
@@ -165,6 +175,40 @@ def alerts_feed():
     return render_template(
         "admin/alerts/_feed_update.html", fresh=fresh, **_inbox_context(inbox, now)
     )
+
+
+@bp.get("/alerts/stream")
+def alerts_stream():
+    """Server-Sent Events: `changed` when the feed of the inbox's locations may have changed.
+
+    204 without Redis, which EventSource takes as "do not reconnect": the page polls. The
+    stream asks the database nothing after its start, and its start releases the session's
+    connection, so a thousand open inboxes hold no database connection.
+    """
+    try:
+        inbox = _inbox_filter()
+    except FilterRefused:
+        abort(400)
+    config = current_app.config
+    if not config.get("REDIS_URL"):
+        return "", 204
+    location_ids = watched_location_ids(signed_in_user(), inbox.location_id)
+    db.session.close()
+    if not location_ids:
+        return "", 204  # nothing to watch
+    try:
+        pubsub = subscribe(config["REDIS_URL"], config["INBOX_CHANNEL_PREFIX"], location_ids)
+    except RedisError:
+        return "", 503  # EventSource gives up on it, and the page polls
+    events = stream_events(
+        pubsub,
+        seconds=config["INBOX_STREAM_SECONDS"],
+        heartbeat=config["INBOX_STREAM_HEARTBEAT_SECONDS"],
+        retry_ms=STREAM_RETRY_MS,
+    )
+    # No buffering by nginx (X-Accel-Buffering) or anyone else: each event goes out at once.
+    headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    return Response(events, mimetype="text/event-stream", headers=headers)
 
 
 @bp.post("/alerts/presence")

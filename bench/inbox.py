@@ -8,7 +8,7 @@ extra):
 
 1. Latency, over HTTP, the way the page gets it: `gunicorn -w 2` on a fresh database with
    the demo; the owner signs in; a poller asks the same feed URL the page polls, at the
-   page's own interval (read from its `hx-trigger="every ...ms"`), dropping a poll while one
+   page's own interval (read from its `data-poll-ms`), dropping a poll while one
    is in flight (as `hx-sync="this:drop"`); a tablet taps the saddest face at random
    moments. Tap-to-inbox is from sending the tap to receiving the feed answer that holds its
    alert. Baseline in the same run: the tap's own round trip, and the same taps watched by a
@@ -118,7 +118,7 @@ def sign_in(base: str, email: str, password: str) -> tuple[requests.Session, str
     session.post(f"{base}/admin/login", data=form, timeout=10).raise_for_status()
     inbox = session.get(f"{base}/admin/", timeout=10).text
     feed = re.search(r'id="inbox-feed" hx-get="([^"]+)"', inbox).group(1).replace("&amp;", "&")
-    every_ms = int(re.search(r'hx-trigger="every (\d+)ms"', inbox).group(1))
+    every_ms = int(re.search(r'data-poll-ms="(\d+)"', inbox).group(1))
     return session, f"{base}{feed}", every_ms / 1000
 
 

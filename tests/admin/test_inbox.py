@@ -162,3 +162,12 @@ def test_a_silent_tablet_is_a_case_like_any_other(app, client, cast):
     assert response.status_code == 200 and 'id="case-status">Acknowledged<' in response.get_data(
         as_text=True
     )
+
+
+def test_without_redis_the_page_polls_and_the_stream_says_no_content(client, demo):
+    sign_in(client, demo.owner_email, demo.owner_password)
+    page = client.get("/admin/").get_data(as_text=True)
+    assert 'id="inbox-feed"' in page and "data-poll-ms=" in page
+    assert "data-stream-url" not in page
+    stream = client.get("/admin/alerts/stream")
+    assert stream.status_code == 204  # EventSource does not reconnect to a 204
