@@ -111,6 +111,7 @@ MATRIX = {
     # The alert inbox and cases: everyone signed in has an inbox (of their own locations);
     # staff read a case of their location but may not act on it.
     "admin.alerts_feed": SIGNED_IN,
+    "admin.alerts_stream": SIGNED_IN,
     "admin.inbox_presence": SIGNED_IN,
     "admin.alerts_search": SIGNED_IN,
     "admin.alert_detail": SEES_LOCATION_A,

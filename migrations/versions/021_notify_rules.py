@@ -6,7 +6,7 @@ follow-up is scheduled). outbox_message.group_key names the digest a message is 
 user.notify_push / notify_email / quiet_start / quiet_end / timezone: each person's channels
 and quiet hours.
 
-Revision ID: 0022_notify_rules
+Revision ID: 0021_notify_rules
 Revises: 0020_case_histograms
 Create Date: 2026-12-04 02:40:00
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0022_notify_rules'
+revision = '0021_notify_rules'
 down_revision = '0020_case_histograms'
 branch_labels = None
 depends_on = None
