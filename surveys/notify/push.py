@@ -3,19 +3,20 @@ user and device, the notification a new alert sends, and one delivery: the paylo
 for the device (RFC 8291, aes128gcm) and POSTed to its push service (RFC 8030) through the
 same pinned, checked connection as webhooks. All delivery goes through the outbox."""
 
+from __future__ import annotations
+
 import base64
 import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from py_vapid import Vapid02
-from pywebpush import WebPusher
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import contains_eager
 
@@ -26,6 +27,9 @@ from surveys.notify.addresses import UnsafeDestination, resolve_destination
 from surveys.notify.outcome import Outcome
 from surveys.notify.webhooks import post_pinned
 from surveys.people.audit import Actor
+
+if TYPE_CHECKING:
+    from py_vapid import Vapid02
 
 ACK_SALT = "counterpulse.push-ack"
 ACK_MAX_AGE_SECONDS = 24 * 3600
@@ -40,14 +44,22 @@ def vapid_key() -> Vapid02:
     cached = app.extensions.get("counterpulse.vapid")
     if cached is None:
         pem = app.config.get("VAPID_PRIVATE_KEY") or _instance_key(Path(app.instance_path))
-        cached = app.extensions["counterpulse.vapid"] = Vapid02.from_pem(pem.encode())
+        cached = app.extensions["counterpulse.vapid"] = _vapid().from_pem(pem.encode())
     return cached
+
+
+def _vapid():
+    """py_vapid's key class, imported on first use: a worker that never pushes never loads
+    it (pywebpush and its aiohttp are the heaviest imports of the app)."""
+    from py_vapid import Vapid02
+
+    return Vapid02
 
 
 def _instance_key(folder: Path) -> str:
     path = folder / "vapid_private.pem"
     if not path.exists():
-        key = Vapid02()
+        key = _vapid()()
         key.generate_keys()
         path.write_bytes(key.private_pem())
         path.chmod(0o600)
@@ -223,6 +235,8 @@ def push_call(subscription: PushSubscription, notification: dict) -> PushCall:
 def send_push(call: PushCall) -> Outcome:
     """Encrypt for the device and POST once; 404 and 410 mean the subscription is gone."""
     keys = {"p256dh": call.p256dh, "auth": call.auth}
+    from pywebpush import WebPusher  # with aiohttp, 30 MB a serving worker need not carry
+
     body = WebPusher({"endpoint": call.endpoint, "keys": keys}).encode(call.data)["body"]
     headers = {
         "Content-Type": "application/octet-stream",

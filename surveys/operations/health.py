@@ -10,8 +10,6 @@ import logging
 from dataclasses import dataclass, field
 from functools import cache
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import column, func, inspect, select, table
 from sqlalchemy.exc import SQLAlchemyError
@@ -50,6 +48,10 @@ class Readiness:
 @cache
 def migration_heads(directory: str) -> tuple[str, ...]:
     """The head revisions of the code's migrations (read once per process)."""
+    # Imported here, not at the top: Alembic is 10 MB a serving worker loads only when probed.
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", directory)
     return tuple(sorted(ScriptDirectory.from_config(config).get_heads()))
