@@ -23,7 +23,6 @@ import secrets
 from flask import Response, abort, current_app, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from redis.exceptions import RedisError
 
 from admin import bp
 from admin.guards import refuse
@@ -41,7 +40,7 @@ from surveys.cases.inbox import (
     status_counts,
 )
 from surveys.cases.inbox_filter import clean_words, staff_choices, topic_choices
-from surveys.cases.live import stream_events, subscribe
+from surveys.cases.live import StreamUnavailable, stream_events, subscribe
 from surveys.cases.presence import HEARTBEAT_SECONDS, record_presence, watched_location_ids
 from surveys.db import db
 from surveys.errors import NotVisible, SubmissionInvalid
@@ -198,7 +197,7 @@ def alerts_stream():
         return "", 204  # nothing to watch
     try:
         pubsub = subscribe(config["REDIS_URL"], config["INBOX_CHANNEL_PREFIX"], location_ids)
-    except RedisError:
+    except StreamUnavailable:
         return "", 503  # EventSource gives up on it, and the page polls
     events = stream_events(
         pubsub,

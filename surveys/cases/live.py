@@ -80,12 +80,21 @@ def publish(url: str, prefix: str, location_ids: Iterable[int]) -> None:
         log.warning("inbox signal not published: %s", type(error).__name__)
 
 
+class StreamUnavailable(Exception):
+    """Redis did not take the subscription: the page falls back to polling."""
+
+
 def subscribe(url: str, prefix: str, location_ids: Iterable[int]):
-    """A Redis subscription to these locations' signals; raises RedisError when Redis is
-    down, before any byte of the stream is sent, so the view can answer 503 instead."""
+    """A Redis subscription to these locations' signals; raises StreamUnavailable when Redis
+    is down, before any byte of the stream is sent, so the view can answer 503 instead."""
+    from redis.exceptions import RedisError  # redis is loaded only where it is configured
+
     pubsub = redis_client(url).pubsub(ignore_subscribe_messages=True)
     try:
         pubsub.subscribe(*[channel(prefix, location_id) for location_id in location_ids])
+    except RedisError as error:
+        pubsub.close()
+        raise StreamUnavailable() from error
     except Exception:
         pubsub.close()
         raise
