@@ -4,6 +4,7 @@ from dataclasses import dataclass, field, fields
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
@@ -23,9 +24,18 @@ TIMING_RANGES = {
 }
 # How long contact details are kept after a case closes (surveys/privacy/retention.py), in days.
 RETENTION_DAYS = range(1, 3651)
-# The case targets the inbox's overdue view and the escalation read; 0 means no target.
-ACKNOWLEDGE_MINUTES = range(0, 1441)
-RESOLVE_HOURS = range(0, 721)
+# The case targets the inbox's overdue view and the escalation read (0: no target), with
+# the refusal that names each one's range.
+CASE_TARGETS = {
+    "escalate_after_minutes": (
+        range(0, 1441),
+        _l("Enter whole minutes from %(low)d to %(high)d (0: no target)."),
+    ),
+    "resolve_within_hours": (
+        range(0, 721),
+        _l("Enter whole hours from %(low)d to %(high)d (0: no target)."),
+    ),
+}
 
 
 @dataclass
@@ -109,24 +119,12 @@ def _clean(form: LocationFields) -> dict:
 
 def _clean_targets(form: LocationFields, settings: dict, errors: dict) -> None:
     """The acknowledge target in minutes and the resolve target in hours, 0 for none."""
-    minutes = whole_number(str(form.escalate_after_minutes).strip())
-    if minutes is not None and minutes in ACKNOWLEDGE_MINUTES:
-        settings["escalate_after_minutes"] = minutes
-    else:
-        errors["escalate_after_minutes"] = _(
-            "Enter whole minutes from %(low)d to %(high)d (0: no target).",
-            low=ACKNOWLEDGE_MINUTES[0],
-            high=ACKNOWLEDGE_MINUTES[-1],
-        )
-    hours = whole_number(str(form.resolve_within_hours).strip())
-    if hours is not None and hours in RESOLVE_HOURS:
-        settings["resolve_within_hours"] = hours
-    else:
-        errors["resolve_within_hours"] = _(
-            "Enter whole hours from %(low)d to %(high)d (0: no target).",
-            low=RESOLVE_HOURS[0],
-            high=RESOLVE_HOURS[-1],
-        )
+    for setting, (allowed, refusal) in CASE_TARGETS.items():
+        number = whole_number(str(getattr(form, setting)).strip())
+        if number is not None and number in allowed:
+            settings[setting] = number
+        else:
+            errors[setting] = refusal % {"low": allowed[0], "high": allowed[-1]}
 
 
 def create_location(name: str, timezone: str, languages: list[str], default_language: str):
