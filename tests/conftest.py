@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import threading
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,12 +27,30 @@ from wsgi import create_app
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of this test's own in the test Redis, its keys removed before and after."""
+    redis = pytest.importorskip("redis").Redis.from_url(os.environ["TEST_REDIS_URL"])
+    prefix = f"cp-test-{uuid.uuid4().hex[:12]}"
+
+    def clean():
+        for key in redis.scan_iter(match=f"*{prefix}*"):
+            redis.delete(key)
+
+    clean()
+    yield prefix
+    clean()
+    redis.close()
+
+
 def shared_state_env() -> dict[str, str]:
     """What an app started in a subprocess on the test PostgreSQL needs besides its secret
     key (surveys/shared_state.py): the test Redis, or, without one, TESTING."""
     if redis_url := os.environ.get("TEST_REDIS_URL"):
         return {"REDIS_URL": redis_url}
     return {"COUNTERPULSE_TESTING": "true"}
+
+
 # Every log record of the suite is checked for personal data (tests/log_capture.py).
 pytest_plugins = ["tests.log_capture"]
 

@@ -10,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -82,22 +81,6 @@ def wait_until_serving(base: str, process: subprocess.Popen) -> None:
         except requests.RequestException:
             time.sleep(0.2)
     pytest.fail(f"{base} did not start")
-
-
-@pytest.fixture
-def redis_prefix():
-    """A Redis key prefix of the test's own, its keys removed before and after."""
-    redis = pytest.importorskip("redis").Redis.from_url(TEST_REDIS_URL)
-    prefix = f"cp-two-servers-{uuid.uuid4().hex[:12]}"
-
-    def clean():
-        for key in redis.scan_iter(match=f"*{prefix}*"):
-            redis.delete(key)
-
-    clean()
-    yield prefix
-    clean()
-    redis.close()
 
 
 @pytest.fixture

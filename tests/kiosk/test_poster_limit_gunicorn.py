@@ -6,7 +6,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -34,22 +33,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-def redis_prefix():
-    """A key prefix of this test's own in the test Redis, removed before and after."""
-    redis = pytest.importorskip("redis").Redis.from_url(TEST_REDIS_URL)
-    prefix = f"cp-test-{uuid.uuid4().hex[:12]}"
-
-    def clean():
-        for key in redis.scan_iter(match=f"*{prefix}*"):
-            redis.delete(key)
-
-    clean()
-    yield prefix
-    clean()
-    redis.close()
 
 
 @pytest.fixture
