@@ -123,19 +123,21 @@ def record_tap(source: Device | Source, tap: Tap) -> Response:
         raise NotFound()
     survey = version_answered(survey, tap.question_id)
     response_uuid, rating, language, captured_at = _validate_tap(survey, source, tap)
-    existing = db.session.scalar(_BY_UUID, {"uuid": response_uuid})
-    if existing is not None:
-        return _same_tap_or_conflict(existing, source, rating)
-    _refuse_a_second_answer(source)
-    response = _new_response(survey, source, response_uuid, rating, language, captured_at)
+    if source.receipt is not None and (answered := answer_to_receipt(source.receipt)):
+        if answered.uuid != response_uuid:
+            raise AlreadyAnswered()
+        return _same_tap_or_conflict(answered, source, rating)
     try:
-        with db.session.begin_nested():
-            db.session.add(response)
-            db.session.flush()
+        response = _new_response(survey, source, response_uuid, rating, language, captured_at)
+        db.session.add(response)
+        db.session.flush()
     except IntegrityError:
-        # A parallel request won the race: with the same id it is a resend, not an error;
-        # with another id on the same receipt, the receipt's unique token refused it.
-        existing = db.session.scalar(Response.by_uuid(response_uuid))
+        # The id is taken: a resend of a stored tap (a queue that missed the answer sends
+        # again), or a parallel request won the race; on a receipt, another id may have.
+        # Nothing is written before this tap's rows, so the whole transaction goes; new
+        # taps, by far the most, pay no look-up of their id first.
+        db.session.rollback()
+        existing = db.session.scalar(_BY_UUID, {"uuid": response_uuid})
         if existing is None:
             _refuse_a_second_answer(source)
             raise

@@ -8,12 +8,24 @@ Local dates and hours are in each location's own time zone. The rollups are deri
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Double, ForeignKey, Index, SmallInteger, String, event, inspect, select
+from sqlalchemy import (
+    Double,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    bindparam,
+    event,
+    inspect,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.base import NO_VALUE
 
 from surveys.db import db
 from surveys.models.alerts import Alert
@@ -137,12 +149,16 @@ class MetricComment(db.Model):
     rating: Mapped[int | None]
 
 
-def upsert(dialect: str, model, values: dict, add: tuple[str, ...] = (), replace=()):
-    """INSERT, or on a key clash add to the `add` columns and overwrite the `replace` ones."""
+@cache
+def upsert(dialect: str, model, add: tuple[str, ...] = (), replace: tuple[str, ...] = ()):
+    """INSERT the rows given as parameters, or on a key clash add to the `add` columns and
+    overwrite the `replace` ones. Built once per shape and run with the rows' values:
+    building the statement cost more than running it."""
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(model.__table__).values(**values)
-    keys = [column.name for column in model.__table__.primary_key]
-    changes = {name: model.__table__.c[name] + statement.excluded[name] for name in add}
+    table = model.__table__
+    statement = insert(table)
+    keys = [column.name for column in table.primary_key]
+    changes = {name: table.c[name] + statement.excluded[name] for name in add}
     changes |= {name: statement.excluded[name] for name in replace}
     if not changes:
         return statement.on_conflict_do_nothing(index_elements=keys)
@@ -180,8 +196,9 @@ COUNTED = ("created_at", "acknowledged_at", "resolved_at", "outcome", "response_
 
 @event.listens_for(Alert, "after_insert")
 def _file_new_case(_mapper, connection, alert: Alert) -> None:
-    """A new case: its metric_alert copy, and its counts in the histograms."""
-    _file_case(connection, alert, counted=True)
+    """A new case: its metric_alert copy, and its counts in the histograms. It has no copy
+    yet (a deleted alert's copy went with it), so none is read first."""
+    _file_case(connection, alert, counted=True, new=True)
 
 
 @event.listens_for(Alert, "after_update")
@@ -192,16 +209,12 @@ def _file_changed_case(_mapper, connection, alert: Alert) -> None:
     _file_case(connection, alert, counted=moved)
 
 
-def _file_case(connection, alert: Alert, counted: bool) -> None:
+def _file_case(connection, alert: Alert, counted: bool, new: bool = False) -> None:
     """Copy a response's case into metric_alert in the same flush, whoever changed it, and
     apply the change to the case histograms (the copy before the change says what it was)."""
     if alert.response_id is None:
         return
-    captured_at, timezone = connection.execute(
-        select(Response.captured_at, Location.timezone)
-        .join(Location, Location.id == Response.location_id)
-        .where(Response.id == alert.response_id)
-    ).one()
+    captured_at, timezone = _captured_where(connection, alert)
     local = captured_at.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone))
     values = case_values(
         alert.id,
@@ -213,15 +226,35 @@ def _file_case(connection, alert: Alert, counted: bool) -> None:
         alert.outcome,
     )
     before = None
-    if counted:
+    if counted and not new:
         before = connection.execute(
             select(*(MetricAlert.__table__.c[name] for name in HISTOGRAM_COLUMNS)).where(
                 MetricAlert.alert_id == alert.id
             )
         ).first()
-    connection.execute(upsert(connection.dialect.name, MetricAlert, values, replace=CASE_COLUMNS))
+    connection.execute(upsert(connection.dialect.name, MetricAlert, replace=CASE_COLUMNS), values)
     if counted:
         count_case(connection, before._asdict() if before else None, values)
+
+
+def _captured_where(connection, alert: Alert) -> tuple[datetime, str]:
+    """When the case's response was captured and its location's time zone: from the
+    objects in hand when the flush has them loaded (a tap raising its case), else read."""
+    response = inspect(alert).attrs.response.loaded_value
+    if response is not NO_VALUE and response is not None:
+        location = inspect(response).attrs.location.loaded_value
+        if location is not NO_VALUE and location is not None:
+            loaded = response.__dict__.get("captured_at"), location.__dict__.get("timezone")
+            if None not in loaded:
+                return loaded
+    return connection.execute(_CAPTURED_WHERE, {"response_id": alert.response_id}).one()
+
+
+_CAPTURED_WHERE = (
+    select(Response.captured_at, Location.timezone)
+    .join(Location, Location.id == Response.location_id)
+    .where(Response.id == bindparam("response_id"))
+)
 
 
 HISTOGRAM_COLUMNS = (
@@ -239,14 +272,4 @@ def count_case(connection, before: dict | None, after: dict | None) -> None:
         (MetricCaseCount, MetricDuration), as_rows(*change(before, after)), strict=True
     ):
         if rows:
-            connection.execute(add_counts(connection.dialect.name, model, rows))
-
-
-def add_counts(dialect: str, model, rows: list[dict]):
-    """One INSERT of several rows that adds their `cases` to the rows already there."""
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(model.__table__).values(rows)
-    keys = [column.name for column in model.__table__.primary_key]
-    return statement.on_conflict_do_update(
-        index_elements=keys, set_={"cases": model.__table__.c.cases + statement.excluded.cases}
-    )
+            connection.execute(upsert(connection.dialect.name, model, add=("cases",)), rows)

@@ -12,11 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from surveys.db import db
 from surveys.models import (
@@ -92,9 +89,9 @@ def count_response(response: Response, before: Facts | None = None) -> None:
         for key in sorted(keyed):
             if not keyed[key].is_zero():
                 values = row_values(model, key, keyed[key])
-                db.session.execute(_adding_upsert(dialect, model), values)
+                db.session.execute(upsert(dialect, model, add=COUNTERS), values)
     if after.words and not (before and before.words):
-        db.session.execute(upsert(dialect, MetricComment, comment_values(after)))
+        db.session.execute(upsert(dialect, MetricComment), comment_values(after))
     elif before and before.words and not after.words:  # the words were erased
         db.session.execute(delete(MetricComment).where(MetricComment.response_id == response.id))
 
@@ -108,19 +105,6 @@ def recounting(response: Response) -> Iterator[None]:
 
 
 COUNTERS = tuple(Tally.names())
-
-
-@cache
-def _adding_upsert(dialect: str, model):
-    """INSERT a row, or add its counters to the row with its key: models.metrics.upsert
-    without values, built once and run with a row's values as parameters (a tap writes one
-    to three; building the statement cost more than running it)."""
-    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(model.__table__)
-    table = model.__table__
-    changes = {name: table.c[name] + statement.excluded[name] for name in COUNTERS}
-    keys = [column.name for column in table.primary_key]
-    return statement.on_conflict_do_update(index_elements=keys, set_=changes)
 
 
 def row_values(model, key: tuple, tally: Tally) -> dict:
