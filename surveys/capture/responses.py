@@ -25,6 +25,7 @@ from surveys.capture.answers import CONSENT_TEXT, parse_follow_up
 from surveys.capture.conditions import follow_up_questions_for
 from surveys.cases.raising import raise_alert
 from surveys.db import db
+from surveys.direct_insert import insert_directly
 from surveys.errors import AlreadyAnswered, NotFound, SubmissionConflict, SubmissionInvalid
 from surveys.models import (
     Answer,
@@ -42,6 +43,7 @@ from surveys.models import (
     utcnow,
 )
 from surveys.numbers import whole_number
+from surveys.operations.metrics import count_on_commit
 from surveys.reporting.metrics.rollups import count_response, facts_now
 
 if TYPE_CHECKING:
@@ -127,10 +129,9 @@ def record_tap(source: Device | Source, tap: Tap) -> Response:
         if answered.uuid != response_uuid:
             raise AlreadyAnswered()
         return _same_tap_or_conflict(answered, source, rating)
+    response = _new_response(survey, source, response_uuid, rating, language, captured_at)
     try:
-        response = _new_response(survey, source, response_uuid, rating, language, captured_at)
-        db.session.add(response)
-        db.session.flush()
+        _store_tap(response)
     except IntegrityError:
         # The id is taken: a resend of a stored tap (a queue that missed the answer sends
         # again), or a parallel request won the race; on a receipt, another id may have.
@@ -142,8 +143,16 @@ def record_tap(source: Device | Source, tap: Tap) -> Response:
             _refuse_a_second_answer(source)
             raise
         return _same_tap_or_conflict(existing, source, rating)
+    if response.is_negative and not response.suspected_misuse:
+        raise_alert(response, reason="rating")
     count_response(response)
     return response
+
+
+def _store_tap(response: Response) -> None:
+    """The response and its rating, each one INSERT: a tap is the hottest write there is."""
+    insert_directly(response, *response.answers)
+    count_on_commit(db.session, "taps", str(response.channel))
 
 
 def answer_to_receipt(receipt: Receipt) -> Response | None:
@@ -232,7 +241,7 @@ def tap_outcome(survey: Survey, rating: int, staff_known: bool = False) -> TapOu
 
 
 def _new_response(survey, source: Source, response_uuid, rating, language, captured_at):
-    """A response with its rating answer, classified, flagged and alerted as needed."""
+    """A response with its rating answer, classified and flagged, not yet stored."""
     question = survey.main_question
     device = source.device
     staff_id = source.receipt.staff_id if source.receipt else None
@@ -255,10 +264,7 @@ def _new_response(survey, source: Source, response_uuid, rating, language, captu
     if source.receipt is not None:
         _stamp_receipt(response, source.receipt, question)
     response.answers.append(Answer(question_id=question.id, number=rating))
-    if response.is_negative and not response.suspected_misuse:
-        raise_alert(response, reason="rating")
-    else:
-        response.alert = None  # known to have none: the next screen asks, and needs no query
+    response.alert = None  # known to have none yet: the next screen asks, and needs no query
     return response
 
 

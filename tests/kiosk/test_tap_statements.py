@@ -13,8 +13,9 @@ from surveys.models import Alert, MetricHour, Response
 from tests.kiosk.test_kiosk_http import PARTIAL, tap_form
 
 # BEGIN, the device with its location and branding, its staff, the survey with its
-# questions, the misuse interval, the response, its answer, the hour's rollup. A new tap's
-# id is not looked up first: a resend fails the response's unique id and is read then.
+# questions, the misuse interval, the response, its answer (each one INSERT … RETURNING,
+# surveys/direct_insert.py), the hour's rollup. A new tap's id is not looked up first: a
+# resend fails the response's unique id and is read then.
 PLAIN_TAP = 8
 # The same, and the location's webhooks, the managers' push devices, the alert, the
 # alert's case row for the dashboard (one upsert: its local day comes from the response in
