@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives import serialization
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -68,6 +67,8 @@ def _instance_key(folder: Path) -> str:
 
 def application_server_key() -> str:
     """The public key a browser subscribes with: the uncompressed point, base64url."""
+    from cryptography.hazmat.primitives import serialization  # 7 MB: the account page only
+
     point = vapid_key().public_key.public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
