@@ -5,18 +5,23 @@ unit of work cost about five times the two statements themselves (docs/performan
 "the tap at the ceiling"). The objects then sit in the session as if they had been
 flushed: persistent, their defaults read back from the row, relationships as they were set.
 
-What the unit of work would have done and this does not: mapper events (none are declared
-on the models written this way), the session's flush hooks (they do not see the objects as
-new), and ordering: objects are written in the order given, so a parent comes first.
+The mappers' after_insert events run as the unit of work would run them, once each row is
+written, and a rollback of the session's transaction makes the objects transient again, as
+it does with flushed ones. What this does not do is the session's flush hooks (they do not
+see the objects as new: count new rows with after_insert instead) or ordering: objects are
+written in the order given, so a parent comes first.
 """
 
 from functools import cache
 
-from sqlalchemy import Table, insert, inspect
-from sqlalchemy.orm import MANYTOONE, make_transient_to_detached
+from sqlalchemy import Table, event, insert, inspect
+from sqlalchemy.orm import MANYTOONE, Session, make_transient, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from surveys.db import db
+
+# The objects written in the session's open transaction.
+_WRITTEN = "inserted_directly"
 
 
 def insert_directly(*instances) -> None:
@@ -27,6 +32,11 @@ def insert_directly(*instances) -> None:
     for instance in instances:
         make_transient_to_detached(instance)
     db.session.add_all(instances)
+    db.session.info.setdefault(_WRITTEN, []).extend(instances)
+    connection = db.session.connection()
+    for instance in instances:
+        state = inspect(instance)
+        state.mapper.dispatch.after_insert(state.mapper, connection, state)
 
 
 def _insert(instance) -> None:
@@ -53,6 +63,23 @@ def _take_foreign_keys(instance, mapper) -> None:
         for local, remote in relationship.local_remote_pairs:
             value = getattr(related, related_mapper.get_property_by_column(remote).key)
             setattr(instance, mapper.get_property_by_column(local).key, value)
+
+
+@event.listens_for(Session, "after_commit")
+def _kept(session: Session) -> None:
+    if not session.in_nested_transaction():
+        session.info.pop(_WRITTEN, None)
+
+
+@event.listens_for(Session, "after_rollback")
+def _unwritten(session: Session) -> None:
+    """The rows are gone: the objects become transient, as flushed ones do."""
+    if session.in_nested_transaction():
+        return
+    for instance in session.info.pop(_WRITTEN, ()):
+        if instance in session:
+            session.expunge(instance)
+        make_transient(instance)
 
 
 @cache

@@ -43,7 +43,6 @@ from surveys.models import (
     utcnow,
 )
 from surveys.numbers import whole_number
-from surveys.operations.metrics import count_on_commit
 from surveys.reporting.metrics.rollups import count_response, facts_now
 
 if TYPE_CHECKING:
@@ -152,7 +151,6 @@ def record_tap(source: Device | Source, tap: Tap) -> Response:
 def _store_tap(response: Response) -> None:
     """The response and its rating, each one INSERT: a tap is the hottest write there is."""
     insert_directly(response, *response.answers)
-    count_on_commit(db.session, "taps", str(response.channel))
 
 
 def answer_to_receipt(receipt: Receipt) -> Response | None:

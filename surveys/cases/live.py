@@ -13,11 +13,10 @@ after the commit succeeded: a rolled-back alert is never announced.
 import logging
 import time
 from collections.abc import Iterable, Iterator
-from itertools import chain
 
 from flask import current_app, has_app_context
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from surveys.models import Alert, AlertEvent
 
@@ -45,12 +44,14 @@ def redis_client(url: str):
     return _clients[url]
 
 
-@event.listens_for(Session, "after_flush")
-def _collect(session: Session, _flush_context) -> None:
-    """Note the locations of alerts and case events this flush wrote."""
-    for row in chain(session.new, session.dirty):
-        if isinstance(row, Alert | AlertEvent) and row.location_id:
-            session.info.setdefault(_CHANGED, set()).add(row.location_id)
+@event.listens_for(Alert, "after_insert")
+@event.listens_for(Alert, "after_update")
+@event.listens_for(AlertEvent, "after_insert")
+def _collect(_mapper, _connection, row: Alert | AlertEvent) -> None:
+    """Note the location of an alert or case event as it is written (by a flush, or
+    surveys/direct_insert.py); its commit tells the streams."""
+    if row.location_id:
+        object_session(row).info.setdefault(_CHANGED, set()).add(row.location_id)
 
 
 @event.listens_for(Session, "after_commit")

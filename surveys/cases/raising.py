@@ -1,8 +1,10 @@
 """Raising alerts: the one place a negative response or a silent kiosk becomes a case."""
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from surveys.db import db
+from surveys.direct_insert import insert_directly
 from surveys.models import Alert, Device, Location, Response
 from surveys.notify.events import notify_alert_raised
 
@@ -10,15 +12,20 @@ DEVICE_SILENT = "device_silent"
 
 
 def raise_alert(response: Response, reason: str) -> Alert:
-    """Open an alert for a negative response, once, with its notifications in the outbox.
-
-    Nothing is flushed here: the alert and its outbox rows join the session with the
-    response, so they are saved in the caller's transaction or not at all.
+    """Open an alert for a stored negative response, once, with its notifications in the
+    outbox, all in the caller's transaction: saved with it or not at all. The alert is
+    written at once (one INSERT, surveys/direct_insert.py): every negative tap raises one.
     """
     if response.alert is None:
-        response.alert = Alert(location_id=response.location_id, reason=reason)
+        if response.id is None:  # built but not yet written (the demo's sample cases)
+            db.session.flush()
+        alert = Alert(location_id=response.location_id, reason=reason)
+        # Both sides of the link as loaded: the INSERT writes it, no flush has it to write.
+        set_committed_value(alert, "response", response)
+        insert_directly(alert)
+        set_committed_value(response, "alert", alert)
         location = db.session.get(Location, response.location_id)
-        notify_alert_raised(response.alert, response, location)
+        notify_alert_raised(alert, response, location)
     return response.alert
 
 

@@ -21,7 +21,7 @@ from prometheus_client import (
     multiprocess,
 )
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from surveys.models import Alert, Channel, OutboxStatus, Response
 
@@ -68,14 +68,16 @@ def outbox_settled(session: Session, status: OutboxStatus) -> None:
     count_on_commit(session, "outbox", OUTCOMES[status])
 
 
-@event.listens_for(Session, "after_flush")
-def _count_new_rows(session, _context):
-    """New responses (taps) and alerts, as they are written."""
-    for instance in session.new:
-        if isinstance(instance, Response):
-            count_on_commit(session, "taps", str(instance.channel))
-        elif isinstance(instance, Alert):
-            count_on_commit(session, "alerts", instance.reason)
+@event.listens_for(Response, "after_insert")
+def _count_tap(_mapper, _connection, response: Response) -> None:
+    """A new response (a tap), as it is written (by a flush or surveys/direct_insert.py)."""
+    count_on_commit(object_session(response), "taps", str(response.channel))
+
+
+@event.listens_for(Alert, "after_insert")
+def _count_alert(_mapper, _connection, alert: Alert) -> None:
+    """A new alert, as it is written."""
+    count_on_commit(object_session(alert), "alerts", alert.reason)
 
 
 @event.listens_for(Session, "after_commit")

@@ -295,7 +295,9 @@ def test_a_manager_writes_a_note_that_shows_who_and_when_in_the_locations_time(
         assert event.kind.value == "note_added" and event.alert.status.value == "new"
         audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.note"))
         assert audit.one().actor_id == cast.manager_id
-    assert f"{local.hour}:{local.minute:02d}" in html  # the shop's clock, not UTC
+    # The shop's clock, not UTC, as English writes it (a 12-hour clock).
+    clock = f"{local.hour % 12 or 12}:{local.minute:02d}\u202f{'AM' if local.hour < 12 else 'PM'}"
+    assert clock in html
 
 
 def test_an_empty_or_oversized_note_is_a_translated_422(app, client, cast, new_alert):

@@ -17,9 +17,10 @@ from tests.kiosk.test_kiosk_http import PARTIAL, tap_form
 # surveys/direct_insert.py), the hour's rollup. A new tap's id is not looked up first: a
 # resend fails the response's unique id and is read then.
 PLAIN_TAP = 8
-# The same, and the location's webhooks, the managers' push devices, the alert, the
-# alert's case row for the dashboard (one upsert: its local day comes from the response in
-# hand) and its counts in the duration histograms (one upsert of the rows).
+# The same, and the alert (one INSERT … RETURNING), the alert's case row for the dashboard
+# (one upsert: its local day comes from the response in hand) and its counts in the
+# duration histograms (one upsert of the rows), the location's webhooks, the managers'
+# push devices.
 NEGATIVE_TAP = 13
 
 
