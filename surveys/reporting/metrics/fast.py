@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, exists, func, select, union_all
 
 from surveys.db import db
 from surveys.models import (
@@ -73,21 +73,20 @@ def rollup_total(locations: list[Location], period: Period) -> Tally:
     return _tally(db.session.execute(query).one())
 
 
-def rollup_comment_ids(
-    locations: list[Location], period: Period, topic: str | None, rating: int | None, limit: int
-) -> list[int]:
-    """The newest responses with words matching the filters, by the comment index."""
-    clauses = []
-    for location in locations:
-        start, end = period.utc_bounds(location.timezone)
-        clauses.append(
-            and_(
-                MetricComment.location_id == location.id,
-                MetricComment.captured_at >= start,
-                MetricComment.captured_at < end,
-            )
-        )
-    query = select(MetricComment.response_id).where(or_(*clauses) if clauses else false())
+# Locations read by one statement: each is a SELECT of its own, and SQLite refuses more
+# than 500 in one compound statement.
+LOCATIONS_PER_STATEMENT = 100
+
+
+def _newest_comments(location: Location, period: Period, topic, rating, limit: int):
+    """One location's newest `limit` comments matching the filters, as (captured_at,
+    response_id): read backwards from the period's end of the comment index."""
+    start, end = period.utc_bounds(location.timezone)
+    query = select(MetricComment.captured_at, MetricComment.response_id).where(
+        MetricComment.location_id == location.id,
+        MetricComment.captured_at >= start,
+        MetricComment.captured_at < end,
+    )
     if rating is not None:
         query = query.where(MetricComment.rating == rating)
     if topic is not None:
@@ -100,4 +99,22 @@ def rollup_comment_ids(
             )
         )
     order = (MetricComment.captured_at.desc(), MetricComment.response_id.desc())
-    return list(db.session.scalars(query.order_by(*order).limit(limit)))
+    return query.order_by(*order).limit(limit).subquery()
+
+
+def rollup_comment_ids(
+    locations: list[Location], period: Period, topic: str | None, rating: int | None, limit: int
+) -> list[int]:
+    """The newest responses with words matching the filters, by the comment index.
+
+    Each location's newest `limit` are read on their own and then merged, so a year reads
+    at most `limit` rows a location, not every comment of the year sorted."""
+    newest = []
+    for first in range(0, len(locations), LOCATIONS_PER_STATEMENT):
+        arms = [
+            _newest_comments(location, period, topic, rating, limit)
+            for location in locations[first : first + LOCATIONS_PER_STATEMENT]
+        ]
+        newest += db.session.execute(union_all(*(select(*arm.c) for arm in arms))).all()
+    newest.sort(reverse=True)  # captured_at, then response_id, newest first
+    return [response_id for _captured_at, response_id in newest[:limit]]
