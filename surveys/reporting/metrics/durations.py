@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select, union_all
 
 from surveys.db import db
 from surveys.models import Location, MetricCaseCount, MetricDuration, Outcome
@@ -24,15 +24,22 @@ from surveys.reporting.metrics.types import Recovery
 def case_counts(locations: list[Location], period: Period) -> dict[str, dict[int, int]]:
     """The period's cases by what is counted and bucket."""
     count = MetricCaseCount
-    clauses = [
-        and_(count.span == size, count.start.between(first, last))
-        for size, first, last in spans_of(period.first, period.last)
-    ]
+    ids = [location.id for location in locations]
+    # A SELECT per run of spans, added up: for an OR of the runs SQLite also keeps every
+    # row's key to skip duplicates, which took as long as reading the rows.
+    runs = union_all(
+        *(
+            select(count.what, count.bucket, count.cases).where(
+                count.location_id.in_(ids), count.span == size, count.start.between(first, last)
+            )
+            for size, first, last in spans_of(period.first, period.last)
+        )
+    ).subquery()
     counts: dict[str, dict[int, int]] = defaultdict(dict)
     for what, slot, cases in db.session.execute(
-        select(count.what, count.bucket, func.sum(count.cases))
-        .where(count.location_id.in_([location.id for location in locations]), or_(*clauses))
-        .group_by(count.what, count.bucket)
+        select(runs.c.what, runs.c.bucket, func.sum(runs.c.cases)).group_by(
+            runs.c.what, runs.c.bucket
+        )
     ):
         if cases:
             counts[what][slot] = int(cases)
