@@ -17,19 +17,19 @@ from surveys.models import (
 )
 from surveys.reporting.metrics.naive import Tallies
 from surveys.reporting.metrics.period import Period
-from surveys.reporting.metrics.tally import Tally
+from surveys.reporting.metrics.tally import CELL_COUNTERS, ROW_COUNTERS, Tally
 
 COUNTERS = Tally.names()
 
 
-def _sums(model) -> list:
-    """SUM() of every counter column."""
-    return [func.sum(getattr(model, name)) for name in COUNTERS]
+def _sums(model, names=COUNTERS) -> list:
+    """SUM() of these counter columns (all of them unless told)."""
+    return [func.sum(getattr(model, name)) for name in names]
 
 
-def _tally(values) -> Tally:
-    """A tally from summed columns (NULL when no row matched)."""
-    return Tally(*(int(value or 0) for value in values))
+def _tally(values, names=COUNTERS) -> Tally:
+    """A tally from summed columns, in the order of `names` (NULL when no row matched)."""
+    return Tally(**{name: int(value or 0) for name, value in zip(names, values, strict=True)})
 
 
 def _in(model, locations: list[Location], period: Period):
@@ -41,29 +41,33 @@ def _in(model, locations: list[Location], period: Period):
     )
 
 
+def _grouped(model, keys, names, locations: list[Location], period: Period):
+    """(key values, tally of `names`) for each group of the period's rollup rows."""
+    query = select(*keys, *_sums(model, names)).where(_in(model, locations, period))
+    for row in db.session.execute(query.group_by(*keys)):
+        yield tuple(row[: len(keys)]), _tally(row[len(keys) :], names)
+
+
 def rollup_tallies(locations: list[Location], period: Period) -> Tallies:
-    """Sums by location, local weekday and hour; by staff member; and by topic."""
+    """Sums by location (streamed in the rollup's own order: every counter); by local
+    weekday and hour, by staff member and by topic (sorted by SQLite to group them: only the
+    counters a heat-map cell or a table row shows)."""
     tallies = Tallies()
-    keys = (MetricHour.location_id, MetricHour.weekday, MetricHour.hour)
-    for location_id, weekday, hour, *values in db.session.execute(
-        select(*keys, *_sums(MetricHour)).where(_in(MetricHour, locations, period)).group_by(*keys)
+    for (location_id,), tally in _grouped(
+        MetricHour, (MetricHour.location_id,), COUNTERS, locations, period
     ):
-        tallies.cells[(location_id, weekday, hour)] = _tally(values)
-    for staff_id, *values in db.session.execute(
-        select(MetricStaff.staff_id, *_sums(MetricStaff))
-        .where(_in(MetricStaff, locations, period))
-        .group_by(MetricStaff.staff_id)
+        tallies.locations[location_id] = tally
+    cell = (MetricHour.weekday, MetricHour.hour)
+    for key, tally in _grouped(MetricHour, cell, CELL_COUNTERS, locations, period):
+        tallies.cells[key] = tally
+    for (staff_id,), tally in _grouped(
+        MetricStaff, (MetricStaff.staff_id,), ROW_COUNTERS, locations, period
     ):
-        tally = _tally(values)
         if not tally.is_zero():  # a follow-up moved the response to another staff member
             tallies.staff[staff_id] = tally
-    keys = (MetricTopic.location_id, MetricTopic.question_id, MetricTopic.choice)
-    for location_id, question_id, choice, *values in db.session.execute(
-        select(*keys, *_sums(MetricTopic))
-        .where(_in(MetricTopic, locations, period))
-        .group_by(*keys)
-    ):
-        tallies.topics[(location_id, question_id, choice)] = _tally(values)
+    topic = (MetricTopic.question_id, MetricTopic.choice)
+    for key, tally in _grouped(MetricTopic, topic, ROW_COUNTERS, locations, period):
+        tallies.topics[key] = tally
     return tallies
 
 
