@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select
 
 from surveys.db import db
 from surveys.models import Location, MetricCaseCount, MetricDuration, Outcome
@@ -25,25 +25,17 @@ def case_counts(locations: list[Location], period: Period) -> dict[str, dict[int
     """The period's cases by what is counted and bucket."""
     count = MetricCaseCount
     ids = [location.id for location in locations]
-    # A SELECT per run of spans, added up: for an OR of the runs SQLite also keeps every
-    # row's key to skip duplicates, which took as long as reading the rows.
-    runs = union_all(
-        *(
-            select(count.what, count.bucket, count.cases).where(
-                count.location_id.in_(ids), count.span == size, count.start.between(first, last)
-            )
-            for size, first, last in spans_of(period.first, period.last)
-        )
-    ).subquery()
-    counts: dict[str, dict[int, int]] = defaultdict(dict)
-    for what, slot, cases in db.session.execute(
-        select(runs.c.what, runs.c.bucket, func.sum(runs.c.cases)).group_by(
-            runs.c.what, runs.c.bucket
-        )
-    ):
-        if cases:
-            counts[what][slot] = int(cases)
-    return counts
+    counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    # A statement per run of spans (a few): SQLite kept every row's key to skip duplicates
+    # in an OR of the runs, and PostgreSQL sent a UNION ALL of them to parallel workers.
+    for size, first, last in spans_of(period.first, period.last):
+        for what, slot, cases in db.session.execute(
+            select(count.what, count.bucket, func.sum(count.cases))
+            .where(count.location_id.in_(ids), count.span == size, count.start.between(first, last))
+            .group_by(count.what, count.bucket)
+        ):
+            counts[what][slot] += int(cases)
+    return {what: {slot: n for slot, n in slots.items() if n} for what, slots in counts.items()}
 
 
 def _exact(locations: list[Location], period: Period, what: str, slot: int) -> list[tuple]:

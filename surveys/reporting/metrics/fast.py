@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, literal_column, select, union_all
+from sqlalchemy import and_, exists, false, func, literal_column, or_, select, union_all
 
 from surveys.db import db
 from surveys.models import (
@@ -81,17 +81,22 @@ def rollup_total(locations: list[Location], period: Period) -> Tally:
 # Locations read by one statement: each is a SELECT of its own, and SQLite refuses more
 # than 500 in one compound statement.
 LOCATIONS_PER_STATEMENT = 100
+NEWEST_FIRST = (MetricComment.captured_at.desc(), MetricComment.response_id.desc())
 
 
-def _newest_comments(location: Location, period: Period, topic, rating, limit: int):
-    """One location's newest `limit` comments matching the filters, as (captured_at,
-    response_id): read backwards from the period's end of the comment index."""
+def _in_local_days(location: Location, period: Period):
+    """A location's comments in the period's local days."""
     start, end = period.utc_bounds(location.timezone)
-    query = select(MetricComment.captured_at, MetricComment.response_id).where(
+    return and_(
         MetricComment.location_id == location.id,
         MetricComment.captured_at >= start,
         MetricComment.captured_at < end,
     )
+
+
+def _comments(where, topic: str | None, rating: int | None):
+    """(captured_at, response_id) of the comments `where` picks that match the filters."""
+    query = select(MetricComment.captured_at, MetricComment.response_id).where(where)
     if rating is not None:
         query = query.where(MetricComment.rating == rating)
     if topic is not None:
@@ -103,8 +108,7 @@ def _newest_comments(location: Location, period: Period, topic, rating, limit: i
                 Question.kind == QuestionKind.MULTI,
             )
         )
-    order = (MetricComment.captured_at.desc(), MetricComment.response_id.desc())
-    return query.order_by(*order).limit(limit).subquery()
+    return query
 
 
 def rollup_comment_ids(
@@ -112,12 +116,21 @@ def rollup_comment_ids(
 ) -> list[int]:
     """The newest responses with words matching the filters, by the comment index.
 
-    Each location's newest `limit` are read on their own and then merged, so a year reads
-    at most `limit` rows a location, not every comment of the year sorted."""
+    Without a topic, each location's newest `limit` are read from the period's end of its
+    comment index and merged: at most `limit` rows a location, not every comment of the
+    period sorted. With a topic, one statement for all: PostgreSQL hashes the topic's
+    answers for each part of a statement, so once a location there."""
+    if topic is not None:
+        where = or_(false(), *(_in_local_days(location, period) for location in locations))
+        query = _comments(where, topic, rating).order_by(*NEWEST_FIRST).limit(limit)
+        return [response_id for _captured_at, response_id in db.session.execute(query)]
     newest = []
     for first in range(0, len(locations), LOCATIONS_PER_STATEMENT):
         arms = [
-            _newest_comments(location, period, topic, rating, limit)
+            _comments(_in_local_days(location, period), topic, rating)
+            .order_by(*NEWEST_FIRST)
+            .limit(limit)
+            .subquery()
             for location in locations[first : first + LOCATIONS_PER_STATEMENT]
         ]
         newest += db.session.execute(union_all(*(select(*arm.c) for arm in arms))).all()
