@@ -5,6 +5,7 @@ Run by hand, from the project root, with the project's virtualenv:
 
     .venv/bin/python bench/dashboard.py [--sizes 10000,100000,1000000] [--repeat 7]
                                         [--database-url postgresql://postgres@127.0.0.1/test]
+                                        [--scenarios one,ten]
 
 Two scenarios at each size: one shop (Asia/Yerevan) holding all N responses, and ten shops
 in four time zones holding N/10 each (at 1,000,000: ten shops of 100,000). The history
