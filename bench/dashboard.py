@@ -5,6 +5,7 @@ Run by hand, from the project root, with the project's virtualenv:
 
     .venv/bin/python bench/dashboard.py [--sizes 10000,100000,1000000] [--repeat 7]
                                         [--database-url postgresql://postgres@127.0.0.1/test]
+                                        [--scenarios one,ten]
 
 Two scenarios at each size: one shop (Asia/Yerevan) holding all N responses, and ten shops
 in four time zones holding N/10 each (at 1,000,000: ten shops of 100,000). The history
@@ -59,6 +60,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url", help="PostgreSQL server URL (default: SQLite file)")
     parser.add_argument("--keep", help="database URL to fill (if short) and keep, not drop")
     parser.add_argument("--load-only", action="store_true", help="fill --keep, measure nothing")
+    parser.add_argument(
+        "--scenarios",
+        default="one,ten",
+        help="which scenarios: one (one shop), ten (ten shops), or both (default one,ten)",
+    )
     parser.add_argument(
         "--no-baseline", action="store_true", help="skip SELECT count(*) (minutes at 1,000,000)"
     )
@@ -165,10 +171,11 @@ def run(args, uri: str) -> None:
         survey, big, small = dashboard_data.shops()
         big_id, small_ids = big.id, [location.id for location in small]
     for size in [int(s) for s in args.sizes.split(",")]:
-        for scenario, ids, per_location in (
-            ("one shop", [big_id], size),
-            ("ten shops", small_ids, size // 10),
-        ):
+        scenarios = {
+            "one": ("one shop", [big_id], size),
+            "ten": ("ten shops", small_ids, size // 10),
+        }
+        for scenario, ids, per_location in (scenarios[key] for key in args.scenarios.split(",")):
             start = time.perf_counter()
             with app.app_context():
                 locations = db.session.scalars(select(Location).where(Location.id.in_(ids))).all()

@@ -74,7 +74,7 @@ class NaiveSource:
     @staticmethod
     def total(locations: list[Location], period: Period) -> Tally:
         """All the period's sums together."""
-        return total(naive_tallies(locations, period).cells.values())
+        return total(naive_tallies(locations, period).locations.values())
 
 
 class RollupSource:

@@ -29,7 +29,7 @@ class Source(Protocol):
 def build_dashboard(source: Source, locations: list[Location], period: Period, language: str):
     """The whole dashboard for these locations and period, compared with the one before."""
     current = source.tallies(locations, period)
-    current_total = total(current.cells.values())
+    current_total = total(current.locations.values())
     before_total = source.total(locations, period.previous())
     return Dashboard(
         period=period,
@@ -46,12 +46,14 @@ def build_dashboard(source: Source, locations: list[Location], period: Period, l
 
 def heat_map(tallies: Tallies) -> list[HeatCell]:
     """All 7 × 24 local weekday-hour cells, Monday 0:00 first."""
-    cells = defaultdict(Tally)
-    for (_location, weekday, hour), tally in tallies.cells.items():
-        cells[(weekday, hour)].add(tally)
+    cells = tallies.cells
+    empty = Tally()
     return [
         HeatCell(
-            weekday, hour, cells[(weekday, hour)].responses, cells[(weekday, hour)].summary().csat
+            weekday,
+            hour,
+            cells.get((weekday, hour), empty).responses,
+            cells.get((weekday, hour), empty).summary().csat,
         )
         for weekday in range(7)
         for hour in range(24)
@@ -60,11 +62,9 @@ def heat_map(tallies: Tallies) -> list[HeatCell]:
 
 def by_location(tallies: Tallies, locations: list[Location]) -> list[GroupRow]:
     """One row per location asked for, those without responses included."""
-    sums = defaultdict(Tally)
-    for (location_id, _weekday, _hour), tally in tallies.cells.items():
-        sums[location_id].add(tally)
+    sums, empty = tallies.locations, Tally()
     ordered = sorted(locations, key=lambda location: (location.name, location.id))
-    return [sums[location.id].row(location.id, location.name) for location in ordered]
+    return [sums.get(location.id, empty).row(location.id, location.name) for location in ordered]
 
 
 def by_staff(tallies: Tallies) -> list[GroupRow]:
@@ -79,7 +79,7 @@ def by_topic(tallies: Tallies, language: str) -> list[GroupRow]:
     """One row per complaint topic chosen, most chosen first, labelled in `language`."""
     sums = defaultdict(Tally)
     question_of: dict[str, int] = {}
-    for (_location, question_id, value), tally in tallies.topics.items():
+    for (question_id, value), tally in tallies.topics.items():
         sums[value].add(tally)
         question_of[value] = max(question_id, question_of.get(value, 0))  # newest wording
     questions = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 
 from surveys.db import db
 from surveys.models import Location, MetricCaseCount, MetricDuration, Outcome
@@ -24,19 +24,18 @@ from surveys.reporting.metrics.types import Recovery
 def case_counts(locations: list[Location], period: Period) -> dict[str, dict[int, int]]:
     """The period's cases by what is counted and bucket."""
     count = MetricCaseCount
-    clauses = [
-        and_(count.span == size, count.start.between(first, last))
-        for size, first, last in spans_of(period.first, period.last)
-    ]
-    counts: dict[str, dict[int, int]] = defaultdict(dict)
-    for what, slot, cases in db.session.execute(
-        select(count.what, count.bucket, func.sum(count.cases))
-        .where(count.location_id.in_([location.id for location in locations]), or_(*clauses))
-        .group_by(count.what, count.bucket)
-    ):
-        if cases:
-            counts[what][slot] = int(cases)
-    return counts
+    ids = [location.id for location in locations]
+    counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    # A statement per run of spans (a few): SQLite kept every row's key to skip duplicates
+    # in an OR of the runs, and PostgreSQL sent a UNION ALL of them to parallel workers.
+    for size, first, last in spans_of(period.first, period.last):
+        for what, slot, cases in db.session.execute(
+            select(count.what, count.bucket, func.sum(count.cases))
+            .where(count.location_id.in_(ids), count.span == size, count.start.between(first, last))
+            .group_by(count.what, count.bucket)
+        ):
+            counts[what][slot] += int(cases)
+    return {what: {slot: n for slot, n in slots.items() if n} for what, slots in counts.items()}
 
 
 def _exact(locations: list[Location], period: Period, what: str, slot: int) -> list[tuple]:

@@ -13,14 +13,16 @@ from surveys.reporting.metrics.facts import load_facts
 from surveys.reporting.metrics.period import Period
 from surveys.reporting.metrics.tally import Tally
 
-CellKey = tuple[int, int, int]  # location id, local weekday, local hour
-TopicKey = tuple[int, int, str]  # location id, question id, option value
+CellKey = tuple[int, int]  # local weekday, local hour (each location's own)
+TopicKey = tuple[int, str]  # question id, option value
 
 
 @dataclass
 class Tallies:
-    """A period's sums by heat-map cell, by staff member named, and by topic."""
+    """A period's sums by location, by heat-map cell (the locations together), by staff
+    member named, and by topic."""
 
+    locations: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
     cells: dict[CellKey, Tally] = field(default_factory=lambda: defaultdict(Tally))
     staff: dict[int, Tally] = field(default_factory=lambda: defaultdict(Tally))
     topics: dict[TopicKey, Tally] = field(default_factory=lambda: defaultdict(Tally))
@@ -49,11 +51,12 @@ def naive_tallies(locations: list[Location], period: Period) -> Tallies:
         tally = facts.tally()
         if tally.is_zero():
             continue
-        tallies.cells[(facts.location_id, facts.local.weekday(), facts.local.hour)].add(tally)
+        tallies.locations[facts.location_id].add(tally)
+        tallies.cells[(facts.local.weekday(), facts.local.hour)].add(tally)
         if facts.staff_id is not None:
             tallies.staff[facts.staff_id].add(tally)
         for question_id, value in facts.topic_values():
-            tallies.topics[(facts.location_id, question_id, value)].add(tally)
+            tallies.topics[(question_id, value)].add(tally)
     return tallies
 
 

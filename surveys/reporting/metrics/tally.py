@@ -9,6 +9,11 @@ from surveys.reporting.metrics.types import GroupRow, Summary
 SATISFIED_AT_OR_ABOVE = 4  # CSAT: a 4 or a 5 on a 1–5 scale
 PROMOTER_AT_OR_ABOVE = 9
 DETRACTOR_AT_OR_BELOW = 6
+# What a heat-map cell shows (responses, CSAT) and a table row shows (Tally.row): the
+# rollup reads for cells, staff and topics sum only these (the sort SQLite needs to group
+# them costs by the columns carried).
+CELL_COUNTERS = ("responses", "rated", "satisfied")
+ROW_COUNTERS = ("responses", "rated", "rating_sum", "satisfied", "negative", "praised")
 
 
 @dataclass

@@ -7,7 +7,13 @@ import pytest
 
 from surveys.authoring.templates import create_quick_faces_survey
 from surveys.db import db
-from surveys.reporting.metrics import Period, latest_comments, rebuild_rollups
+from surveys.reporting.metrics import (
+    Period,
+    fast,
+    latest_comments,
+    naive_latest_comments,
+    rebuild_rollups,
+)
 from tests.metrics_factories import make_shop, respond
 
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
@@ -59,3 +65,18 @@ def test_topics_in_the_readers_language_and_scoped_locations(shops):
     assert [(c.text, c.topics) for c in comments] == [("Slow.", ["Koha e pritjes"])]
     february = Period(date(2026, 2, 1), date(2026, 2, 28))
     assert [c.text for c in latest_comments([yerevan.id], february, "en")] == ["Last month."]
+
+
+def test_newest_across_shops_read_in_several_statements(app_context, monkeypatch):
+    monkeypatch.setattr(fast, "LOCATIONS_PER_STATEMENT", 2)  # three shops: two statements
+    survey = create_quick_faces_survey()
+    shops = [make_shop(f"Shop {n}", "UTC") for n in range(3)]
+    for hour in range(8, 14):
+        respond(shops[hour % 3], survey, datetime(2026, 3, 10, hour), 3, words=f"At {hour}.")
+    respond(shops[0], survey, datetime(2026, 3, 10, 13), 3, words="Also at 13.")
+    db.session.commit()
+    rebuild_rollups()
+    ids = [shop.id for shop in shops]
+    newest = latest_comments(ids, MARCH, "en", limit=4)
+    assert [c.text for c in newest] == ["Also at 13.", "At 13.", "At 12.", "At 11."]
+    assert newest == naive_latest_comments(ids, MARCH, "en", limit=4)
