@@ -2,7 +2,7 @@
 database too busy to answer in time looks like."""
 
 import contextvars
-import sqlite3
+import sys
 
 from flask import has_request_context
 from flask_sqlalchemy import SQLAlchemy
@@ -36,6 +36,12 @@ def modelled(_object, name, type_, _reflected, _compare_to) -> bool:
     return not (type_ in ("table", "index") and (name or "").startswith(UNMODELLED))
 
 
+def _sqlite3_module():
+    """sqlite3 if anything has imported it, else None: without it there is no SQLite
+    connection or error to recognise, and a PostgreSQL worker never imports it (1 MB)."""
+    return sys.modules.get("sqlite3")
+
+
 # Objects stay loaded after commit: a view commits, then renders what it just stored.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
@@ -63,7 +69,8 @@ def _configure_sqlite(dbapi_connection, _record):
     timeout (how long a writer waits for another's lock) is the driver's `timeout`, from
     SQLITE_BUSY_TIMEOUT_SECONDS (sqlite_engine_options).
     """
-    if not isinstance(dbapi_connection, sqlite3.Connection):
+    sqlite3 = _sqlite3_module()
+    if sqlite3 is None or not isinstance(dbapi_connection, sqlite3.Connection):
         return
     dbapi_connection.isolation_level = None  # SQLAlchemy's begin hook below emits BEGIN
     cursor = dbapi_connection.cursor()
@@ -100,6 +107,7 @@ def is_database_busy(error: BaseException) -> bool:
     if not isinstance(error, OperationalError):
         return False
     original = error.orig
-    if isinstance(original, sqlite3.OperationalError):
+    sqlite3 = _sqlite3_module()
+    if sqlite3 is not None and isinstance(original, sqlite3.OperationalError):
         return str(original).lower().startswith(_BUSY_MESSAGES)
     return getattr(original, "sqlstate", None) == _LOCK_NOT_AVAILABLE

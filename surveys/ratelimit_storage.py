@@ -11,11 +11,14 @@ workers counting the same key see 1, 2, 3 ... and never both see the same number
 """
 
 import os
-import sqlite3
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from limits.storage import Storage
+
+if TYPE_CHECKING:
+    import sqlite3
 
 SCHEME = "sqlite"
 BUSY_TIMEOUT_MS = 10_000
@@ -60,10 +63,14 @@ class SQLiteStorage(Storage):
 
     @property
     def base_exceptions(self) -> type[Exception]:
+        import sqlite3  # here: a worker that counts in Redis never loads it (1 MB)
+
         return sqlite3.Error
 
-    def _connection(self) -> sqlite3.Connection:
+    def _connection(self) -> "sqlite3.Connection":
         """This thread's connection, opened again after a fork (gunicorn --preload)."""
+        import sqlite3  # as in base_exceptions
+
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
             connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -104,7 +111,7 @@ class SQLiteStorage(Storage):
     def check(self) -> bool:
         try:
             self._connection().execute("SELECT 1").fetchone()
-        except sqlite3.Error:
+        except self.base_exceptions:
             return False
         return True
 

@@ -6,8 +6,6 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from surveys.operations.backup import NotSqlite, backup_sqlite
-
 
 @click.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
@@ -15,6 +13,9 @@ from surveys.operations.backup import NotSqlite, backup_sqlite
 @with_appcontext
 def backup_command(target: Path, force: bool):
     """Copy the live SQLite database to TARGET (the app may keep running)."""
+    # Here, not at the top: every worker registers the commands, and this imports sqlite3.
+    from surveys.operations.backup import NotSqlite, backup_sqlite
+
     if target.exists() and not force:
         raise click.UsageError(f"{target} exists; pass --force to replace it.")
     try:
