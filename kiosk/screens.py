@@ -36,11 +36,11 @@ def render_screen(screen: str, status: int = 200, page: str = "kiosk/page.html",
     template = f"kiosk/_{screen}.html"
     language = g.get("language", "en")
     context.update(language=language, direction=text_direction(language))
-    if context.get("location") is not None:
-        context.setdefault("brand", brand_of(context["location"]))
     if request.headers.get("HX-Request-Type") == "partial":
         body = render_template(template, **context)
     else:
+        if context.get("location") is not None:  # the page's look; a swapped screen has none
+            context.setdefault("brand", brand_of(context["location"]))
         body = render_template(page, screen_template=template, **context)
     return _no_store(make_response(body, status))
 

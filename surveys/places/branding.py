@@ -14,7 +14,8 @@ from io import BytesIO
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import inspect
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm import load_only
 
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
@@ -45,11 +46,21 @@ class Brand:
         return hashlib.sha256(f"{self.accent_color}{self.logo_digest}".encode()).hexdigest()[:12]
 
 
+# What a page needs of the branding, without the logo's bytes.
+_BRAND_OF = (
+    select(LocationBrand)
+    .options(
+        load_only(LocationBrand.display_name, LocationBrand.accent_color, LocationBrand.logo_digest)
+    )
+    .where(LocationBrand.location_id == bindparam("location_id"))
+)
+
+
 def brand_of(location: Location) -> Brand:
     """The location's branding, or the house look with its own name."""
     if "brand" in inspect(location).unloaded:
-        row = db.session.get(LocationBrand, location.id)
-    else:  # loaded with the kiosk's device, in the same query
+        row = db.session.scalar(_BRAND_OF, {"location_id": location.id})
+    else:
         row = location.brand
     if row is None:
         return Brand(location.id, location.name, None, None)

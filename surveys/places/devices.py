@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from surveys.db import db
 from surveys.errors import SubmissionInvalid
-from surveys.models import Device, Location, LocationBrand, utcnow
+from surveys.models import Device, Location, utcnow
 from surveys.people.audit import Actor
 
 PAIRING_CODE_LIFETIME = timedelta(hours=24)
@@ -57,18 +57,12 @@ def pair_device(device: Device) -> str:
     return token
 
 
-# With its location, the location's branding (not the logo's bytes) and its staff, which
-# every kiosk screen may list: two queries for what a kiosk request reads, before it writes.
+# With its location and the location's staff, which the screens that ask who served list:
+# two queries for what a kiosk request reads, before it writes. The branding is read by the
+# pages that show it (surveys/places/branding.py), not by the screens a tap swaps in.
 _DEVICE_BY_TOKEN = (
     select(Device)
-    .options(
-        joinedload(Device.location)
-        .joinedload(Location.brand)
-        .load_only(
-            LocationBrand.display_name, LocationBrand.accent_color, LocationBrand.logo_digest
-        ),
-        joinedload(Device.location).selectinload(Location.staff),
-    )
+    .options(joinedload(Device.location).selectinload(Location.staff))
     .where(Device.token_hash == bindparam("token_hash"))
 )
 
