@@ -24,6 +24,7 @@ from flask import (
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import CSRFProtect
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
@@ -445,7 +446,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(link_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(admin_bp)
-    login_manager.init_app(app)
+    # Templates get the proxy itself: Flask-Login's own processor loads the user (and hashes
+    # the client's address) for every page, the kiosk's too, which never shows one.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     register_commands(app)
 
 
