@@ -70,14 +70,33 @@ def _intervals_starting_on(location: Location, day: date) -> list[tuple[datetime
     return result
 
 
+# How far back a shop that never closes is followed: silence is counted within a week.
+MAX_OPEN_DAYS = 7
+
+
 def opened_at(location: Location, at_utc: datetime) -> datetime | None:
-    """When the opening interval around a moment began (naive UTC), or None when closed."""
+    """When the shop last opened before a moment (naive UTC), or None when closed then.
+    Intervals that run into each other count as one: a shop open 00:00-24:00 every day did
+    not open again at midnight."""
     zone = ZoneInfo(location.timezone)
     local = at_utc.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+    opens = _opening_around(location, local)
+    if opens is None:
+        return None
+    for _day in range(MAX_OPEN_DAYS):
+        earlier = _opening_around(location, opens - timedelta(minutes=1))
+        if earlier is None:
+            break
+        opens = earlier
+    return opens.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+def _opening_around(location: Location, local: datetime) -> datetime | None:
+    """The local start of the opening interval a local moment falls in, if any."""
     for day in (local.date() - timedelta(days=1), local.date()):
         for opens, closes in _intervals_starting_on(location, day):
             if opens <= local < closes:
-                return opens.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+                return opens
     return None
 
 

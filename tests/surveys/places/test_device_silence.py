@@ -61,6 +61,13 @@ def test_the_silence_counts_only_from_opening_time(device):
     assert len(check_silent_devices(now=OPENS + SILENT_AFTER)) == 1
 
 
+def test_a_shop_open_round_the_clock_does_not_open_again_at_midnight(device):
+    device.last_heartbeat_at = OPENS - timedelta(days=2)
+    device.location.opening_hours = parse_opening_hours(["mon-sun 00:00-24:00"])
+    just_after_midnight = datetime(2026, 11, 23, 20, 2)  # Tuesday 00:02 in Yerevan
+    assert len(check_silent_devices(now=just_after_midnight)) == 1
+
+
 def test_one_alert_per_silence_and_a_new_one_after_it_was_handled(device):
     device.last_heartbeat_at = OPENS
     assert len(check_silent_devices(now=MIDDAY)) == 1
