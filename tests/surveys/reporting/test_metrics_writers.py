@@ -2,7 +2,7 @@
 dashboard's rollups equal to a naive recomputation: the demo's sample cases, the demo
 history (bulk inserts, then a rebuild), and cases worked on after they were counted."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from surveys.cases.actions import act_on_case
 from surveys.db import db
@@ -16,12 +16,20 @@ from surveys.reporting.metrics import (
     naive_dashboard,
     naive_latest_comments,
 )
+from surveys.reporting.metrics.period import latest_local_date
+
+
+def _today():
+    """The demo shops' today, as the dashboard takes it (their latest local date: after
+    20:00 UTC it is already tomorrow in Yerevan)."""
+    timezones = [location.timezone for location in demo_locations()]
+    return latest_local_date(timezones, utcnow().replace(tzinfo=UTC))
 
 
 def _same_as_naive() -> None:
     """The rollups' numbers and comments equal the raw rows' over the last 90 days."""
     ids = [location.id for location in demo_locations()]
-    today = utcnow().date()
+    today = _today()
     for days in (1, 7, 90):
         period = Period(today - timedelta(days=days - 1), today)
         assert dashboard(ids, period, "en") == naive_dashboard(ids, period, "en"), days
@@ -32,15 +40,13 @@ def _same_as_naive() -> None:
 def _recovery():
     """The service recovery of the demo shops over the last 90 days."""
     ids = [location.id for location in demo_locations()]
-    return dashboard(
-        ids, Period(utcnow().date() - timedelta(days=89), utcnow().date()), "en"
-    ).recovery
+    return dashboard(ids, Period(_today() - timedelta(days=89), _today()), "en").recovery
 
 
 def test_the_demo_sample_cases_are_counted(app_context):
     set_up_demo(sample_cases=True)
     db.session.commit()
-    week = Period(utcnow().date() - timedelta(days=8), utcnow().date())
+    week = Period(_today() - timedelta(days=8), _today())
     board = dashboard([demo_locations()[0].id], week, "en")
     assert board.summary.responses == 4 and board.recovery.alerts == 4
     assert board.recovery.won_back == 1
