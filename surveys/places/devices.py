@@ -58,11 +58,12 @@ def pair_device(device: Device) -> str:
 
 
 # With its location and the location's staff, which the screens that ask who served list:
-# two queries for what a kiosk request reads, before it writes. The branding is read by the
-# pages that show it (surveys/places/branding.py), not by the screens a tap swaps in.
+# one query (a row per staff member) for what a kiosk request reads, before it writes. The
+# branding is read by the pages that show it (surveys/places/branding.py), not by the
+# screens a tap swaps in.
 _DEVICE_BY_TOKEN = (
     select(Device)
-    .options(joinedload(Device.location).selectinload(Location.staff))
+    .options(joinedload(Device.location).joinedload(Location.staff))
     .where(Device.token_hash == bindparam("token_hash"))
 )
 
@@ -71,7 +72,8 @@ def device_for_token(token: str | None) -> Device | None:
     """The device a cookie's token names, paired or revoked; None when unknown."""
     if not token:
         return None
-    return db.session.scalar(_DEVICE_BY_TOKEN, {"token_hash": _digest(token)})
+    found = db.session.scalars(_DEVICE_BY_TOKEN, {"token_hash": _digest(token)})
+    return found.unique().one_or_none()
 
 
 def revoke_device(device: Device) -> None:

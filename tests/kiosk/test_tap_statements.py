@@ -12,16 +12,16 @@ from surveys.db import db
 from surveys.models import Alert, MetricHour, Response
 from tests.kiosk.test_kiosk_http import PARTIAL, tap_form
 
-# BEGIN, the device with its location and branding, its staff, the survey with its
-# questions, the misuse interval, the response, its answer (each one INSERT … RETURNING,
+# BEGIN, the device with its location and staff, the survey with its questions, the
+# misuse interval, the response, its answer (each one INSERT … RETURNING,
 # surveys/direct_insert.py), the hour's rollup. A new tap's id is not looked up first: a
 # resend fails the response's unique id and is read then.
-PLAIN_TAP = 8
+PLAIN_TAP = 7
 # The same, and the alert (one INSERT … RETURNING), the alert's case row for the dashboard
 # (one upsert: its local day comes from the response in hand) and its counts in the
 # duration histograms (one upsert of the rows), the location's webhooks, the managers'
 # push devices.
-NEGATIVE_TAP = 13
+NEGATIVE_TAP = 12
 
 
 @contextmanager
