@@ -38,7 +38,7 @@ PARTS = (
     ("kiosk.views", "record_tap"),
     ("surveys.capture.responses", "survey_for"),
     ("surveys.capture.responses", "_new_response"),
-    ("surveys.capture.responses", "_store_tap"),
+    ("surveys.capture.responses", "insert_directly"),
     ("surveys.capture.responses", "raise_alert"),
     ("surveys.capture.responses", "count_response"),
     ("kiosk.views", "render_next_screen"),

@@ -130,7 +130,8 @@ def record_tap(source: Device | Source, tap: Tap) -> Response:
         return _same_tap_or_conflict(answered, source, rating)
     response = _new_response(survey, source, response_uuid, rating, language, captured_at)
     try:
-        _store_tap(response)
+        # The response and its rating, one INSERT each: the hottest write there is.
+        insert_directly(response, *response.answers)
     except IntegrityError:
         # The id is taken: a resend of a stored tap (a queue that missed the answer sends
         # again), or a parallel request won the race; on a receipt, another id may have.
@@ -146,11 +147,6 @@ def record_tap(source: Device | Source, tap: Tap) -> Response:
         raise_alert(response, reason="rating")
     count_response(response)
     return response
-
-
-def _store_tap(response: Response) -> None:
-    """The response and its rating, each one INSERT: a tap is the hottest write there is."""
-    insert_directly(response, *response.answers)
 
 
 def answer_to_receipt(receipt: Receipt) -> Response | None:

@@ -4,6 +4,7 @@ and service recovery. Whichever way the sums were made, the numbers are made her
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import product
 from statistics import median
 from typing import Protocol
 
@@ -46,18 +47,9 @@ def build_dashboard(source: Source, locations: list[Location], period: Period, l
 
 def heat_map(tallies: Tallies) -> list[HeatCell]:
     """All 7 × 24 local weekday-hour cells, Monday 0:00 first."""
-    cells = tallies.cells
     empty = Tally()
-    return [
-        HeatCell(
-            weekday,
-            hour,
-            cells.get((weekday, hour), empty).responses,
-            cells.get((weekday, hour), empty).summary().csat,
-        )
-        for weekday in range(7)
-        for hour in range(24)
-    ]
+    cells = [(key, tallies.cells.get(key, empty)) for key in product(range(7), range(24))]
+    return [HeatCell(*key, cell.responses, cell.summary().csat) for key, cell in cells]
 
 
 def by_location(tallies: Tallies, locations: list[Location]) -> list[GroupRow]:
